@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test` (README).
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# PostgreSQL is exercised by the tests wherever this DSN is reachable (CI sets it too).
+export CXZY_TEST_POSTGRES_DSN ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install run test bench browser lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# Debian's chromium for the page tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+run: install
+	$(VENV)/bin/cxzy up
+
+test: install browser
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(PY) -m bench.run $(if $(QUICK),--quick,)
+
+lint: install
+	$(VENV)/bin/ruff check shared services tests || true
+
+clean:
+	rm -rf var

@@ -1,0 +1,28 @@
+"""The services. Each module ``services.<name>.service`` exposes ``SPEC`` (a kernel ServiceSpec)."""
+
+from __future__ import annotations
+
+import importlib
+
+SERVICES = ("pledges", "evaluations", "grading", "awards")
+
+
+def available() -> list[str]:
+    names = []
+    for name in SERVICES:
+        try:
+            importlib.import_module(f"services.{name}.service")
+        except ModuleNotFoundError:
+            continue
+        names.append(name)
+    return names
+
+
+def spec(name: str):
+    if name == "directory":
+        from shared.directory.service import SPEC
+
+        return SPEC
+    if name not in SERVICES:
+        raise SystemExit(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+    return importlib.import_module(f"services.{name}.service").SPEC

@@ -1,0 +1,133 @@
+"""The pledges write model: commands check the actor (shared.auth), the directory replica and the
+aggregate, then record events — or refuse and record nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from uuid import UUID
+
+from shared.application import ServiceApplication
+from shared.auth import Identity, require_member_or_secretary, require_secretary
+from shared.errors import Invalid, Refused
+
+from .domain import OrgPledgeBook, Pledge
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+class PledgesApp(ServiceApplication):
+    service = "pledges"
+    today: Callable[[], dt.date] = staticmethod(utc_today)
+
+    # 提诺 ------------------------------------------------------------------------------------
+    def propose(self, actor: Identity, *, org_id: str, pledger_kind: str, member_ids: list[str], kind: str,
+                items: list[dict], year: int | None = None, due: dt.date | None = None, trigger: str | None = None,
+                masses: str | None = None, supports: str | None = None) -> UUID:
+        assert self.directory is not None
+        org = self.directory.org(org_id)
+        if pledger_kind == "org":
+            require_secretary(actor, org_id)  # P1 党组织承诺 is made by the org itself
+        else:
+            require_member_or_secretary(actor, org_id, member_ids)
+        members = [self.directory.member(m) for m in dict.fromkeys(member_ids)]
+        for m in members:
+            if m.org_id != org_id:
+                raise Invalid(f"member {m.member_id} belongs to {m.org_id}, not {org_id}", slug="member-org")
+        post = None
+        host_org = None
+        if pledger_kind == "individual":
+            m = members[0]
+            post = m.post or self._assigned_post(org_id, m.member_id)
+            if not post:  # P6 设岗定责: members with no fixed post get one first and pledge by it
+                raise refuse_no_post(m.member_id)
+            host_org = m.location_org_id if m.status == "mobile" else None  # P6 流动党员
+        if supports:
+            self._check_supports(UUID(supports), org_id)
+        today = self.today()
+        pledge = Pledge.propose(
+            org=org.position.as_dict(), trace=self.trace(), pledger_kind=pledger_kind,
+            member_ids=[m.member_id for m in members], kind=kind, year=year or today.year, items=items, due=due,
+            trigger=trigger, masses=masses, post=post, host_org=host_org,
+            leading=pledger_kind == "org" or any(m.leading_cadre for m in members),  # P12
+            exempt_members=[m.member_id for m in members if m.status == "exempt"], supports=supports, today=today,
+        )
+        self.save(pledge)
+        return pledge.id
+
+    def _check_supports(self, org_pledge_id: UUID, org_id: str) -> None:
+        """P1/P12: a member's pledge may back an org pledge of the same org."""
+        target: Pledge = self.load(org_pledge_id, "pledge")
+        if target.pledger_kind != "org" or target.org_id != org_id:
+            raise Invalid("supports names a 党组织承诺 of the same org", slug="supports")
+
+    def _assigned_post(self, org_id: str, member_id: str) -> str | None:
+        book = self._book(org_id)
+        return book.posts.get(member_id) if book else None
+
+    def _book(self, org_id: str) -> OrgPledgeBook | None:
+        return self.repository.get(OrgPledgeBook.id_for(org_id)) if self.exists(OrgPledgeBook.id_for(org_id)) else None
+
+    def assign_post(self, actor: Identity, org_id: str, member_id: str, post: str, duties: str) -> None:
+        """设岗定责 (P6)."""
+        require_secretary(actor, org_id)
+        member = self.directory.member(member_id)  # type: ignore[union-attr]
+        if member.org_id != org_id:
+            raise Invalid(f"member {member_id} is not in {org_id}", slug="member-org")
+        stamp = self.stamp(org_id)
+        book = self._book(org_id) or OrgPledgeBook.open(org_id, stamp, self.trace())
+        book.assign_post(member_id, post, duties, stamp, self.trace())
+        self.save(book)
+
+    # the rest of the lifecycle -----------------------------------------------------------------
+    def get(self, pledge_id: UUID) -> Pledge:
+        return self.load(pledge_id, "pledge")
+
+    def _act(self, pledge_id: UUID, check: Callable[[Pledge], None], do: Callable[[Pledge, dict, dict], None]) -> Pledge:
+        pledge = self.get(pledge_id)
+        check(pledge)
+        do(pledge, self.stamp(pledge.org_id), self.trace())
+        self.save(pledge)
+        return pledge
+
+    def approve(self, actor: Identity, pledge_id: UUID) -> Pledge:
+        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
+                         lambda p, o, t: p.approve(actor.sub, o, t))
+
+    def return_for_revision(self, actor: Identity, pledge_id: UUID, reasons: str) -> Pledge:
+        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
+                         lambda p, o, t: p.return_for_revision(reasons, o, t))
+
+    def revise(self, actor: Identity, pledge_id: UUID, items: list[dict], due: dt.date | None) -> Pledge:
+        return self._act(pledge_id, lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+                         lambda p, o, t: p.revise(items, due, o, t))
+
+    def publicise(self, actor: Identity, pledge_id: UUID, channel: str) -> Pledge:
+        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
+                         lambda p, o, t: p.publicise(channel, o, t))
+
+    def report_progress(self, actor: Identity, pledge_id: UUID, text: str, evidence: list[str]) -> Pledge:
+        return self._act(pledge_id, lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+                         lambda p, o, t: p.report_progress(text, evidence, o, t))
+
+    def complete(self, actor: Identity, pledge_id: UUID, summary: str) -> Pledge:
+        return self._act(pledge_id, lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+                         lambda p, o, t: p.complete(summary, o, t))
+
+    def mark_unfulfilled(self, actor: Identity, pledge_id: UUID, reason: str) -> Pledge:
+        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
+                         lambda p, o, t: p.mark_unfulfilled(reason, o, t))
+
+    def remind(self, pledge_id: UUID) -> Pledge:
+        """督促, as the scheduler does it (no actor: the system reminds)."""
+        today = self.today()
+        return self._act(pledge_id, lambda p: None,
+                         lambda p, o, t: p.remind(today, self.settings.reminder_interval_days, o, t))
+
+
+def refuse_no_post(member_id: str) -> Refused:
+    return Refused(f"member {member_id} has no fixed post: the org sets one first (设岗定责, P6)", slug="no-post",
+                   title_zh="该党员尚未设岗定责，请先设岗再承诺 (P6)", title_en="Member has no post yet (P6)")
+

@@ -1,0 +1,127 @@
+"""The ledger 承诺台账 (P9): every pledge with its state, per org, from the pledges stream."""
+
+from __future__ import annotations
+
+import json
+
+from shared.db import Tx
+from shared.envelope import Envelope
+from shared.projection import Projection, handles
+
+
+class Ledger(Projection):
+    name = "ledger"
+    source = "pledges"
+    tables = ("pl_pledges", "pl_progress")
+    ddl = """
+    CREATE TABLE IF NOT EXISTS pl_pledges (
+        pledge_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, host_org_id TEXT, local_path TEXT NOT NULL,
+        vertical_path TEXT NOT NULL, pledger_kind TEXT NOT NULL, member_ids TEXT NOT NULL, is_leading INTEGER NOT NULL,
+        kind TEXT NOT NULL, year INTEGER NOT NULL, due TEXT NOT NULL, state TEXT NOT NULL, items TEXT NOT NULL,
+        trig TEXT, post TEXT, channel TEXT, return_reasons TEXT, progress_count INTEGER NOT NULL DEFAULT 0,
+        reminders INTEGER NOT NULL DEFAULT 0, last_reminded TEXT, evaluation TEXT,
+        proposed_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_seq BIGINT NOT NULL);
+    CREATE INDEX IF NOT EXISTS pl_pledges_org ON pl_pledges (org_id, year);
+    CREATE INDEX IF NOT EXISTS pl_pledges_host ON pl_pledges (host_org_id);
+    CREATE INDEX IF NOT EXISTS pl_pledges_local ON pl_pledges (local_path);
+    CREATE INDEX IF NOT EXISTS pl_pledges_vertical ON pl_pledges (vertical_path);
+    CREATE TABLE IF NOT EXISTS pl_progress (
+        pledge_id TEXT NOT NULL, event_id TEXT PRIMARY KEY, at TEXT NOT NULL, text TEXT NOT NULL, evidence TEXT NOT NULL);
+    """
+
+    @handles("proposed")
+    def proposed(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute(
+            "INSERT INTO pl_pledges (pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids,"
+            " is_leading, kind, year, due, state, items, trig, post, proposed_at, updated_at, last_seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?)",
+            [env.subject, env.orgid, d.get("host_org"), env.localpath, env.verticalpath, d["pledger_kind"],
+             json.dumps(d["member_ids"]), int(d["leading"]), d["kind"], d["year"], d["due"],
+             json.dumps(d["items"], ensure_ascii=False), d.get("trigger"), d.get("post"), env.time, env.time,
+             env.sequence],
+        )
+
+    def _update(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
+        tx.execute(f"UPDATE pl_pledges SET {sets}, updated_at = ?, last_seq = ?, local_path = ?, vertical_path = ? "
+                   "WHERE pledge_id = ?", [*params, env.time, env.sequence, env.localpath, env.verticalpath, env.subject])
+
+    @handles("returned")
+    def returned(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "state = 'returned', return_reasons = ?", [env.data["reasons"]])
+
+    @handles("revised")
+    def revised(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "state = 'proposed', items = ?, due = ?",
+                     [json.dumps(env.data["items"], ensure_ascii=False), env.data["due"]])
+
+    @handles("approved")
+    def approved(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "state = 'approved'", [])
+
+    @handles("publicised")
+    def publicised(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "state = 'publicised', channel = ?", [env.data["channel"]])
+
+    @handles("progress_reported")
+    def progress(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "progress_count = progress_count + 1", [])
+        tx.execute("INSERT INTO pl_progress (pledge_id, event_id, at, text, evidence) VALUES (?, ?, ?, ?, ?)",
+                   [env.subject, env.id, env.time, env.data["text"], json.dumps(env.data["evidence"], ensure_ascii=False)])
+
+    @handles("reminded")
+    def reminded(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "reminders = reminders + 1, last_reminded = ?", [env.data["on"]])
+
+    @handles("completed")
+    def completed(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "state = 'completed'", [])
+
+    @handles("unfulfilled")
+    def unfulfilled(self, tx: Tx, env: Envelope) -> None:
+        self._update(tx, env, "state = 'unfulfilled'", [])
+
+
+LEDGER_COLUMNS = ("pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind,"
+                  " year, due, state, items, trig, post, channel, return_reasons, progress_count, reminders,"
+                  " last_reminded, evaluation, proposed_at, updated_at")
+
+
+def ledger_rows(db, where: str, params: list, *, state: str | None, kind: str | None, member: str | None,
+                overdue: bool | None, year: int | None, today: str, limit: int, offset: int) -> dict:
+    """P9: the ledger with filters and pagination; ``overdue`` = open (approved/publicised) and past due."""
+    clauses, args = [where], list(params)
+    if state:
+        clauses.append("state = ?")
+        args.append(state)
+    if kind:
+        clauses.append("kind = ?")
+        args.append(kind)
+    if member:
+        clauses.append("member_ids LIKE ?")
+        args.append(f'%"{member}"%')
+    if year:
+        clauses.append("year = ?")
+        args.append(year)
+    if overdue is not None:
+        test = "(state IN ('approved', 'publicised') AND due < ?)"
+        clauses.append(test if overdue else f"NOT {test}")
+        args.append(today)
+    sql_where = " AND ".join(clauses)
+    total = db.one(f"SELECT COUNT(*) AS n FROM pl_pledges WHERE {sql_where}", args)
+    rows = db.query(f"SELECT {LEDGER_COLUMNS} FROM pl_pledges WHERE {sql_where} ORDER BY proposed_at, pledge_id "
+                    f"LIMIT {int(limit)} OFFSET {int(offset)}", args)
+    for r in rows:
+        r["member_ids"] = json.loads(r["member_ids"])
+        r["items"] = json.loads(r["items"])
+        r["evaluation"] = json.loads(r["evaluation"]) if r["evaluation"] else None
+        r["leading"] = bool(r.pop("is_leading"))
+        r["overdue"] = r["state"] in ("approved", "publicised") and r["due"] < today
+    return {"total": int(total["n"]) if total else 0, "limit": limit, "offset": offset, "items": rows}
+
+
+def overdue_unreminded(db, today: str, reminded_before: str) -> list[str]:
+    """Candidates for 督促: open, past due, not reminded since ``reminded_before``."""
+    rows = db.query("SELECT pledge_id FROM pl_pledges WHERE state IN ('approved', 'publicised') AND due < ? "
+                    "AND (last_reminded IS NULL OR last_reminded <= ?) ORDER BY due", [today, reminded_before])
+    return [r["pledge_id"] for r in rows]

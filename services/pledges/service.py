@@ -1,0 +1,19 @@
+"""The pledges service 承诺践诺, as the kernel runs it."""
+
+from shared.service import ServiceSpec
+
+from .api import routes
+from .application import PledgesApp
+from .contract import CONTRACT
+from .jobs import remind_overdue
+from .projections import Ledger
+
+SPEC = ServiceSpec(
+    name="pledges",
+    title="承诺践诺",
+    application=PledgesApp,
+    contract=CONTRACT,
+    projections=lambda: [Ledger()],
+    routes=routes,
+    jobs=[remind_overdue],
+)

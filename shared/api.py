@@ -1,0 +1,45 @@
+"""Helpers for service routes: the caller's identity, paging, and the common request models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel, ConfigDict
+
+from .auth import Identity, verify_token
+from .errors import Unauthorized
+
+MAX_TEXT = 2000  # characters; longer free text is refused (DESIGN.md: bad input changes nothing)
+
+
+class Command(BaseModel):
+    """Base of every command body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def identity(request: Request) -> Identity:
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.query_params.get("access_token")
+    if not token:
+        raise Unauthorized("send Authorization: Bearer <token> (cxzy token issue …)", title_zh="缺少令牌",
+                           title_en="Missing token")
+    found = verify_token(request.app.state.settings, token)
+    request.state.identity = found
+    return found
+
+
+Caller = Annotated[Identity, Depends(identity)]
+
+
+class Page(BaseModel):
+    limit: int
+    offset: int
+
+
+def paging(limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+    return Page(limit=limit, offset=offset)
+
+
+Paging = Annotated[Page, Depends(paging)]

@@ -1,0 +1,102 @@
+"""The FastAPI app factory: hosts one or more services (``cxzy serve pledges`` or all of them in
+``cxzy up``), with problem+json errors, correlation ids, a body-size limit and the AsyncAPI document."""
+
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .asyncapi import asyncapi_document
+from .errors import Invalid, Problem
+from .logging import bind_correlation, correlation_id, log
+from .service import ServiceRuntime
+from .settings import Settings
+
+MAX_BODY = 1 << 20
+PROBLEM = "application/problem+json"
+
+
+def problem_response(problem: Problem, request: Request) -> JSONResponse:
+    body = problem.body()
+    body["instance"] = str(request.url.path)
+    body["correlation_id"] = correlation_id.get()
+    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM)
+
+
+def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        for rt in runtimes:
+            await rt.start(nats_url)
+        try:
+            yield
+        finally:
+            for rt in reversed(runtimes):
+                await rt.stop()
+
+    app = FastAPI(title="cxzy 创先争优", version="0.1.0", lifespan=lifespan,
+                  description="创先争优长效机制 — pledges, evaluations, grading, awards")
+    app.state.settings = settings
+    app.state.runtimes = {rt.name: rt for rt in runtimes}
+
+    @app.middleware("http")
+    async def correlation_and_limits(request: Request, call_next):
+        bind_correlation(request.headers.get("x-correlation-id"))
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY:
+            too_large = Problem(f"request body over {MAX_BODY} bytes", slug="too-large", title_zh="请求体过大",
+                                title_en="Request too large")
+            too_large.status = 413
+            return problem_response(too_large, request)
+        response = await call_next(request)
+        response.headers["x-correlation-id"] = correlation_id.get() or ""
+        return response
+
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem):
+        if exc.status >= 500:
+            log("api").error("server problem", path=request.url.path, detail=exc.detail)
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        return problem_response(Invalid(detail, errors=errors), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException):
+        p = Problem(str(exc.detail), slug=f"http-{exc.status_code}", title_zh="请求无法处理", title_en="HTTP error")
+        p.status = exc.status_code
+        return problem_response(p, request)
+
+    for rt in runtimes:
+        if rt.spec.routes:
+            app.include_router(rt.spec.routes(rt), prefix=f"/api/{rt.name}", tags=[f"{rt.name} {rt.spec.title}"])
+        if rt.spec.pages:
+            app.include_router(rt.spec.pages(rt), prefix=f"/{rt.name}", include_in_schema=False)
+
+    @app.get("/healthz", tags=["platform"])
+    async def healthz():
+        return {"status": "ok", "services": {rt.name: (rt.nc is not None and rt.nc.is_connected) for rt in runtimes}}
+
+    @app.get("/asyncapi.json", tags=["platform"])
+    async def asyncapi():
+        return JSONResponse(json.loads(asyncapi_document([rt.spec for rt in runtimes])))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index():
+        items = "".join(
+            f'<li><b>{rt.spec.title}</b> {rt.name}: <a href="/docs#/{rt.name}%20{rt.spec.title}">API</a></li>'
+            for rt in runtimes if rt.spec.routes
+        )
+        return f"""<!doctype html><html lang="zh"><meta charset="utf-8"><title>创先争优 cxzy</title>
+<body><h1>创先争优长效机制 cxzy</h1><ul>{items}</ul>
+<p><a href="/docs">OpenAPI</a> · <a href="/asyncapi.json">AsyncAPI</a></p></body></html>"""
+
+    return app

@@ -1,0 +1,144 @@
+"""Who is calling, and may they (DOMAIN.md H3, H4; DESIGN.md "Subjects and scopes").
+
+Tokens are signed JWTs (HS256) carrying a role, scopes and, for members and secretaries, their org.
+Keys come from settings as ``kid:secret`` pairs: the first signs, every listed key verifies, so a
+key is rotated by putting the new one first and dropping the old one after the token lifetime.
+Every decision about an org goes through :class:`Identity` and :mod:`shared.scope`; every refusal
+is logged with the identity and scope (never personal data).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import jwt
+
+from .errors import Forbidden, Unauthorized
+from .logging import log
+from .scope import Position, Scope, ScopeError
+from .settings import Settings
+
+ROLES = ("member", "secretary", "superior", "org_admin", "auditor", "downstream")
+ROLE_TITLES = {
+    "member": "党员", "secretary": "党组织书记", "superior": "上级党组织", "org_admin": "组织部门",
+    "auditor": "审计", "downstream": "下游系统",
+}
+
+
+def _keys(settings: Settings) -> list[tuple[str, str]]:
+    pairs = []
+    for item in settings.jwt_keys.split(","):
+        kid, _, secret = item.strip().partition(":")
+        if kid and secret:
+            pairs.append((kid, secret))
+    if not pairs:
+        raise RuntimeError("CXZY_JWT_KEYS holds no kid:secret pair")
+    return pairs
+
+
+@dataclass(frozen=True)
+class Identity:
+    sub: str
+    role: str
+    scopes: tuple[Scope, ...] = ()
+    org: str | None = None  # a member's or secretary's own org
+    claims: dict = field(default_factory=dict, compare=False)
+
+    # — seeing (H4) —
+    def sees(self, position: Position) -> bool:
+        if self.org is not None and self.org == position.org_id:
+            return True
+        return any(scope.contains(position) for scope in self.scopes)
+
+    # — deciding (H3) —
+    def leads(self, position: Position, leading_hierarchy: str) -> bool:
+        """A superior or org dept whose scope is in the org's *leading* hierarchy."""
+        return self.role in ("superior", "org_admin") and any(
+            s.hierarchy == leading_hierarchy and s.contains(position) for s in self.scopes
+        )
+
+    def guides(self, position: Position, leading_hierarchy: str) -> bool:
+        return self.role in ("superior", "org_admin") and any(
+            s.hierarchy != leading_hierarchy and s.contains(position) for s in self.scopes
+        )
+
+    def describe(self) -> dict:
+        return {"sub": self.sub, "role": self.role, "scopes": [str(s) for s in self.scopes], "org": self.org}
+
+
+def refuse(identity: Identity | None, reason_en: str, reason_zh: str, **context) -> Forbidden:
+    log("auth").warning("access refused", identity=identity.describe() if identity else None, reason=reason_en,
+                        target=context)
+    return Forbidden(reason_en, title_zh=f"无权操作：{reason_zh}", title_en=f"Not allowed: {reason_en}")
+
+
+def issue_token(settings: Settings, sub: str, role: str, scopes: list[str] | None = None,
+                org: str | None = None, ttl_s: int | None = None) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    for s in scopes or []:
+        Scope.parse(s)
+    kid, secret = _keys(settings)[0]
+    now = int(time.time())
+    claims = {"sub": sub, "role": role, "scopes": scopes or [], "iat": now,
+              "exp": now + (ttl_s if ttl_s is not None else settings.jwt_ttl_s)}
+    if org:
+        claims["org"] = org
+    return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": kid})
+
+
+def verify_token(settings: Settings, token: str) -> Identity:
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        secret = dict(_keys(settings)).get(kid or "")
+        if secret is None:
+            raise Unauthorized("token signed with an unknown key", title_zh="令牌密钥未知")
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
+        role = claims.get("role")
+        if role not in ROLES:
+            raise Unauthorized(f"unknown role {role!r}", title_zh="令牌角色无效")
+        scopes = tuple(Scope.parse(s) for s in claims.get("scopes", []))
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("token expired", title_zh="令牌已过期", title_en="Token expired") from None
+    except (jwt.InvalidTokenError, ScopeError) as exc:
+        raise Unauthorized(f"invalid token: {exc}", title_zh="令牌无效", title_en="Invalid token") from None
+    return Identity(sub=str(claims["sub"]), role=role, scopes=scopes, org=claims.get("org"), claims=claims)
+
+
+# — the checks services call: one place decides (H3, H4) —
+def require_sees(who: Identity, position: Position) -> None:
+    if who.role == "downstream" or not who.sees(position):
+        raise refuse(who, f"org {position.org_id} is outside your scope", f"组织 {position.org_id} 不在您的管辖范围内",
+                     org=position.org_id)
+
+
+def require_scope(who: Identity, scope: Scope) -> None:
+    if who.role == "downstream" or not any(scope.within(s) for s in who.scopes):
+        raise refuse(who, f"scope {scope} is outside your scopes", f"范围 {scope} 超出您的管辖范围", scope=str(scope))
+
+
+def require_secretary(who: Identity, org_id: str) -> None:
+    """The base org acts through its secretary (审核、公开、督促、设岗定责)."""
+    if not (who.role == "secretary" and who.org == org_id):
+        raise refuse(who, f"only the secretary of {org_id} may do this", f"只有 {org_id} 的党组织书记可以操作", org=org_id)
+
+
+def require_member_or_secretary(who: Identity, org_id: str, member_ids: list[str]) -> None:
+    if who.role == "secretary" and who.org == org_id:
+        return
+    if who.role == "member" and who.sub in member_ids:
+        return
+    raise refuse(who, "only the pledging members or their org's secretary may do this", "只有承诺人或所在党组织书记可以操作",
+                 org=org_id)
+
+
+def require_leading(who: Identity, position: Position, leading_hierarchy: str) -> None:
+    """H3: only the leading superior decides; a guiding one sees but is refused with that reason."""
+    if who.leads(position, leading_hierarchy):
+        return
+    if who.guides(position, leading_hierarchy):
+        raise refuse(who, f"you guide {position.org_id} but do not lead it (H3): only the {leading_hierarchy} "
+                     "hierarchy decides", f"您对 {position.org_id} 是指导关系而非领导关系 (H3)，不能决定", org=position.org_id)
+    raise refuse(who, f"you do not lead {position.org_id} (H3)", f"您不是 {position.org_id} 的领导上级 (H3)",
+                 org=position.org_id)

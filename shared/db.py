@@ -1,0 +1,150 @@
+"""The read-model store of one service: a SQLite file by default, a PostgreSQL schema in production.
+
+Read models, projection checkpoints and the relay checkpoint live here. SQL is written once with
+``?`` placeholders and portable types (TEXT, BIGINT, DOUBLE PRECISION); PostgreSQL gets ``%s``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .settings import Settings
+
+KERNEL_DDL = """
+CREATE TABLE IF NOT EXISTS cxzy_checkpoints (projection TEXT PRIMARY KEY, stream_seq BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS cxzy_relay (service TEXT PRIMARY KEY, position BIGINT NOT NULL, last_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cxzy_parked (
+    projection TEXT NOT NULL, stream_seq BIGINT NOT NULL, subject TEXT NOT NULL,
+    event_id TEXT, error TEXT NOT NULL, parked_at TEXT NOT NULL, PRIMARY KEY (projection, stream_seq));
+"""
+
+
+def schema_name(service: str) -> str:
+    return f"cxzy_{service}"
+
+
+class Tx:
+    """One transaction. ``execute`` takes ``?`` placeholders on both stores."""
+
+    def __init__(self, cursor: Any, postgres: bool):
+        self._cur = cursor
+        self._pg = postgres
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Tx:
+        self._cur.execute(sql.replace("?", "%s") if self._pg else sql, tuple(params))
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cur.executemany(sql.replace("?", "%s") if self._pg else sql, rows)
+
+    def all(self) -> list[dict]:
+        rows = self._cur.fetchall()
+        return [dict(r) for r in rows]
+
+    def one(self) -> dict | None:
+        row = self._cur.fetchone()
+        return dict(row) if row is not None else None
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount)
+
+
+class Database:
+    def __init__(self, settings: Settings, service: str):
+        self.service = service
+        self.postgres = settings.store == "postgres"
+        self._local = threading.local()
+        if self.postgres:
+            from psycopg.rows import dict_row
+            from psycopg_pool import ConnectionPool
+
+            schema = schema_name(service)
+            import psycopg
+
+            with psycopg.connect(settings.postgres_dsn, autocommit=True) as conn:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            self._pool = ConnectionPool(
+                settings.postgres_dsn,
+                min_size=1,
+                max_size=8,
+                kwargs={"row_factory": dict_row, "options": f"-c search_path={schema}"},
+                open=True,
+            )
+        else:
+            self.path = settings.sqlite_path(service, "views")
+        self.script(KERNEL_DDL)
+
+    def _sqlite(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        if self.postgres:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield Tx(cur, True)
+        else:
+            conn = self._sqlite()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(conn.cursor(), False)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+        with self.transaction() as tx:
+            return tx.execute(sql, params).all()
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def script(self, ddl: str) -> None:
+        with self.transaction() as tx:
+            for statement in (s.strip() for s in ddl.split(";")):
+                if statement:
+                    tx.execute(statement)
+
+    def close(self) -> None:
+        if self.postgres:
+            self._pool.close()
+        else:
+            conn = getattr(self._local, "conn", None)
+            if conn is not None:
+                conn.close()
+                self._local.conn = None
+
+
+def eventsourcing_env(settings: Settings, service: str) -> dict[str, str]:
+    """The write model's store (eventsourcing's own environment variables)."""
+    if settings.store == "postgres":
+        from psycopg.conninfo import conninfo_to_dict
+
+        info = conninfo_to_dict(settings.postgres_dsn)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": str(info.get("dbname", "cxzy")),
+            "POSTGRES_HOST": str(info.get("host", "127.0.0.1")),
+            "POSTGRES_PORT": str(info.get("port", "5432")),
+            "POSTGRES_USER": str(info.get("user", "postgres")),
+            "POSTGRES_PASSWORD": str(info.get("password", "")),
+            "POSTGRES_SCHEMA": schema_name(service),
+            "POSTGRES_POOL_SIZE": "8",
+        }
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(settings.sqlite_path(service, "events")),
+    }

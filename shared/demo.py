@@ -1,0 +1,78 @@
+"""A realistic demo directory: 河北 (13) with prefectures, counties and townships, the tax system
+(垂直管理, mode c) and a bank (mode b), a few hundred orgs of every domain, thousands of members
+including exempt (P6) and 流动 ones. Deterministic for a given seed."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+PREFECTURES = {
+    "1301": ("石家庄市", {"130102": "长安区", "130104": "桥西区", "130105": "新华区"}),
+    "1302": ("唐山市", {"130202": "路南区", "130203": "路北区", "130204": "古冶区"}),
+    "1306": ("保定市", {"130602": "竞秀区", "130606": "莲池区", "130607": "满城区"}),
+}
+TOWNSHIPS = ("街道", "镇", "乡")
+BASE_KINDS = [  # (suffix, name, domain, type)
+    ("V", "村党支部", "农村", "支部"),
+    ("C", "社区党支部", "社区", "支部"),
+    ("W", "政务服务中心窗口党支部", "窗口单位", "支部"),
+    ("E", "国有企业党总支", "国企", "总支"),
+    ("P", "非公企业党支部", "非公", "支部"),
+    ("G", "机关党支部", "机关事业", "支部"),
+]
+POSTS = ("村务监督", "网格员", "窗口服务", "生产一线", "党务工作", "环境整治", None)
+
+
+def generate(seed: int = 13, members_per_org: int = 14) -> dict:
+    rnd = random.Random(seed)
+    orgs: list[dict] = [{"id": "P13", "name": "中共河北省委", "type": "党委", "local_path": "13", "mode": "a"}]
+    base: list[dict] = []
+    orgs.append({"id": "TAX13", "name": "国家税务总局河北省税务局党委", "type": "党委", "domain": "机关事业",
+                 "local_path": "13", "vertical_path": "tax/13", "mode": "c", "parent": None})
+    for pc, (pname, counties) in PREFECTURES.items():
+        orgs.append({"id": f"P{pc}", "name": f"中共{pname}委", "type": "党委", "local_path": f"13/{pc}", "mode": "a",
+                     "parent": "P13"})
+        orgs.append({"id": f"TAX{pc}", "name": f"{pname}税务局党委", "type": "党委", "domain": "机关事业",
+                     "local_path": f"13/{pc}", "vertical_path": f"tax/13/{pc}", "mode": "c", "parent": "TAX13"})
+        for cc, cname in counties.items():
+            orgs.append({"id": f"P{cc}", "name": f"中共{pname}{cname}委", "type": "党委",
+                         "local_path": f"13/{pc}/{cc}", "mode": "a", "parent": f"P{pc}"})
+            tax_branch = {"id": f"TAX{cc}", "name": f"{cname}税务局党支部", "type": "支部", "domain": "窗口单位",
+                          "local_path": f"13/{pc}/{cc}", "vertical_path": f"tax/13/{pc}/{cc}", "mode": "c",
+                          "parent": f"TAX{pc}"}
+            bank = {"id": f"BANK{cc}", "name": f"工商银行{cname}支行党支部", "type": "支部", "domain": "国企",
+                    "local_path": f"13/{pc}/{cc}", "vertical_path": f"icbc/13/{pc}", "mode": "b", "parent": f"P{cc}"}
+            orgs += [tax_branch, bank]
+            base += [tax_branch, bank]
+            for i, kind in enumerate(TOWNSHIPS, start=1):
+                tc = f"{cc}{i:03d}"
+                tname = f"{cname}第{i}{kind}"
+                orgs.append({"id": f"T{tc}", "name": f"{tname}党(工)委", "type": "党委", "local_path": f"13/{pc}/{cc}/{tc}",
+                             "mode": "a", "parent": f"P{cc}"})
+                for suffix, name, domain, otype in BASE_KINDS:
+                    org = {"id": f"O{tc}{suffix}", "name": f"{tname}{name}", "type": otype, "domain": domain,
+                           "local_path": f"13/{pc}/{cc}/{tc}", "mode": "a", "parent": f"T{tc}"}
+                    orgs.append(org)
+                    base.append(org)
+    members: list[dict] = []
+    n = 0
+    for org in base:
+        for j in range(members_per_org):
+            n += 1
+            m = {"id": f"M{n:06d}", "org": org["id"], "status": "normal", "post": rnd.choice(POSTS),
+                 "leading_cadre": j == 0}
+            roll = rnd.random()
+            if roll < 0.05:
+                m.update(status="exempt", exempt_reason=rnd.choice(["年老体弱", "长期患病", "行动不便"]))
+            elif roll < 0.10:
+                m.update(status="mobile", location_org=rnd.choice(base)["id"])
+            members.append(m)
+    return {"orgs": orgs, "members": members}
+
+
+def write(path: Path, seed: int = 13) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(generate(seed), ensure_ascii=False, indent=1))
+    return path

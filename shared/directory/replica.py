@@ -1,0 +1,119 @@
+"""Each service's replica of the directory, projected from CXZY_DIRECTORY, and the queries on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..db import Database, Tx
+from ..envelope import Envelope
+from ..errors import NotFound
+from ..projection import Projection, handles
+from ..scope import Position, Scope
+
+
+class DirectoryReplica(Projection):
+    name = "directory"
+    source = "directory"
+    tables = ("dir_orgs", "dir_members")
+    ddl = """
+    CREATE TABLE IF NOT EXISTS dir_orgs (
+        org_id TEXT PRIMARY KEY, name TEXT NOT NULL, org_type TEXT NOT NULL, domain TEXT NOT NULL,
+        local_path TEXT NOT NULL, vertical_path TEXT NOT NULL, mode TEXT NOT NULL, parent_id TEXT);
+    CREATE INDEX IF NOT EXISTS dir_orgs_local ON dir_orgs (local_path);
+    CREATE INDEX IF NOT EXISTS dir_orgs_vertical ON dir_orgs (vertical_path);
+    CREATE TABLE IF NOT EXISTS dir_members (
+        member_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, status TEXT NOT NULL, exempt_reason TEXT,
+        location_org_id TEXT, post TEXT, leading_cadre INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS dir_members_org ON dir_members (org_id);
+    """
+
+    @handles("org_registered", "org_changed")
+    def org(self, tx: Tx, env: Envelope) -> None:
+        r = env.data["record"]
+        tx.execute(
+            "INSERT INTO dir_orgs (org_id, name, org_type, domain, local_path, vertical_path, mode, parent_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name, "
+            "org_type = excluded.org_type, domain = excluded.domain, local_path = excluded.local_path, "
+            "vertical_path = excluded.vertical_path, mode = excluded.mode, parent_id = excluded.parent_id",
+            [r["id"], r["name"], r["type"], r.get("domain") or "", "/".join(r["local"]), "/".join(r["vertical"]),
+             r["mode"], r.get("parent")],
+        )
+
+    @handles("member_registered", "member_changed")
+    def member(self, tx: Tx, env: Envelope) -> None:
+        r = env.data["record"]
+        tx.execute(
+            "INSERT INTO dir_members (member_id, org_id, status, exempt_reason, location_org_id, post, leading_cadre) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET org_id = excluded.org_id, "
+            "status = excluded.status, exempt_reason = excluded.exempt_reason, "
+            "location_org_id = excluded.location_org_id, post = excluded.post, leading_cadre = excluded.leading_cadre",
+            [r["id"], r["org"], r["status"], r.get("exempt_reason"), r.get("location_org"), r.get("post"),
+             1 if r.get("leading_cadre") else 0],
+        )
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    org_id: str
+    name: str
+    org_type: str
+    domain: str
+    local_path: str
+    vertical_path: str
+    mode: str
+    parent_id: str | None
+
+    @property
+    def position(self) -> Position:
+        split = lambda p: tuple(x for x in p.split("/") if x)  # noqa: E731
+        return Position(self.org_id, split(self.local_path), split(self.vertical_path))
+
+    @property
+    def leading_hierarchy(self) -> str:
+        """H3: in modes (a) and (b) the local committee leads; in (c) the industry system leads."""
+        return "vertical" if self.mode == "c" else "local"
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    member_id: str
+    org_id: str
+    status: str
+    exempt_reason: str | None
+    location_org_id: str | None
+    post: str | None
+    leading_cadre: int
+
+
+class DirectoryView:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def org(self, org_id: str) -> OrgRecord:
+        row = self.db.one("SELECT * FROM dir_orgs WHERE org_id = ?", [org_id])
+        if row is None:
+            raise NotFound(f"org {org_id} is not in the directory", slug="org-not-found",
+                           title_zh="组织不存在", title_en="Unknown org")
+        return OrgRecord(**row)
+
+    def member(self, member_id: str) -> MemberRecord:
+        row = self.db.one("SELECT * FROM dir_members WHERE member_id = ?", [member_id])
+        if row is None:
+            raise NotFound(f"member {member_id} is not in the directory", slug="member-not-found",
+                           title_zh="党员不存在", title_en="Unknown member")
+        return MemberRecord(**row)
+
+    def position(self, org_id: str) -> Position:
+        return self.org(org_id).position
+
+    def members_of(self, org_id: str) -> list[MemberRecord]:
+        return [MemberRecord(**r) for r in self.db.query("SELECT * FROM dir_members WHERE org_id = ? ORDER BY member_id", [org_id])]
+
+    def orgs_in(self, scope: Scope) -> list[OrgRecord]:
+        where, params = scope.sql_filter()
+        return [OrgRecord(**r) for r in self.db.query(f"SELECT * FROM dir_orgs WHERE {where} ORDER BY org_id", params)]
+
+    def count(self) -> tuple[int, int]:
+        orgs = self.db.one("SELECT COUNT(*) AS n FROM dir_orgs")
+        members = self.db.one("SELECT COUNT(*) AS n FROM dir_members")
+        return int(orgs["n"] if orgs else 0), int(members["n"] if members else 0)

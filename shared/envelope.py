@@ -1,0 +1,89 @@
+"""The integration-event envelope: CloudEvents 1.0 on NATS, binary mode (DESIGN.md "The envelope").
+
+Attributes travel as ``ce-*`` headers (non-ASCII percent-encoded, as the CloudEvents NATS binding
+says), the data as a UTF-8 JSON payload. Each service's events form a hash chain:
+``hash = sha256(prevhash ‖ canonical envelope)``, where the canonical envelope is every attribute
+except ``hash`` plus the data, as sorted, compact JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+from urllib.parse import quote, unquote
+
+SPECVERSION = "1.0"
+GENESIS = "0" * 64
+_SAFE = "/:+-._~!$&'()*,;=@ "
+SCHEMA_BASE = "https://schemas.cxzy.example/events"
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: str
+    dataschema: str
+    orgid: str
+    localpath: str
+    verticalpath: str
+    correlationid: str
+    causationid: str
+    sequence: int
+    data: dict = field(default_factory=dict)
+    prevhash: str = GENESIS
+    hash: str = ""
+    datacontenttype: str = "application/json"
+    specversion: str = SPECVERSION
+
+    def canonical(self) -> bytes:
+        attrs = asdict(self)
+        attrs.pop("hash")
+        return canonical_json(attrs)
+
+    def chained(self, prevhash: str) -> Envelope:
+        """This envelope as the next link after ``prevhash``."""
+        linked = replace(self, prevhash=prevhash, hash="")
+        digest = hashlib.sha256(prevhash.encode() + linked.canonical()).hexdigest()
+        return replace(linked, hash=digest)
+
+    def verify_link(self) -> bool:
+        return self.chained(self.prevhash).hash == self.hash
+
+    def headers(self) -> dict[str, str]:
+        attrs = asdict(self)
+        attrs.pop("data")
+        headers = {f"ce-{k}": quote(str(v), safe=_SAFE) for k, v in attrs.items()}
+        headers["content-type"] = self.datacontenttype
+        headers["Nats-Msg-Id"] = self.id
+        return headers
+
+    def payload(self) -> bytes:
+        return canonical_json(self.data)
+
+    @classmethod
+    def from_message(cls, headers: dict[str, str] | None, payload: bytes) -> Envelope:
+        h = {k.lower(): v for k, v in (headers or {}).items()}
+        try:
+            attrs = {k[3:]: unquote(v) for k, v in h.items() if k.startswith("ce-")}
+            attrs["sequence"] = int(attrs["sequence"])
+            return cls(data=json.loads(payload or b"{}"), **attrs)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a cxzy CloudEvent: {exc}") from exc
+
+    @property
+    def service(self) -> str:
+        return self.source.rsplit("/", 1)[-1]
+
+    @property
+    def event_name(self) -> str:
+        """``cn.cxzy.pledges.proposed.v1`` → ``proposed``"""
+        return self.type.split(".")[-2]

@@ -1,0 +1,139 @@
+"""A service = write model + outbox relay + projections + API + scheduled jobs (DESIGN.md "The shape").
+
+A service module declares a :class:`ServiceSpec`; :class:`ServiceRuntime` runs it against a NATS
+server and its store. Adding a service is writing its spec — nothing here changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter
+
+from .application import ServiceApplication
+from .contract import Contract
+from .db import Database
+from .directory.replica import DirectoryReplica, DirectoryView
+from .logging import log
+from .nats_io import connect, ensure_stream, stream_name
+from .projection import Projection, ProjectionRunner
+from .relay import OutboxRelay
+from .settings import Settings
+
+Job = Callable[["ServiceRuntime"], Any]  # a periodic, idempotent job run in a worker thread
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str  # 承诺践诺 …
+    application: type[ServiceApplication]
+    contract: Contract
+    projections: Callable[[], list[Projection]] = list
+    routes: Callable[[ServiceRuntime], APIRouter] | None = None
+    pages: Callable[[ServiceRuntime], APIRouter] | None = None
+    jobs: list[Job] = field(default_factory=list)
+    replicate_directory: bool = True
+
+
+class ServiceRuntime:
+    def __init__(self, spec: ServiceSpec, settings: Settings):
+        self.spec = spec
+        self.name = spec.name
+        self.settings = settings
+        self.db = Database(settings, spec.name)
+        self.projections = ([DirectoryReplica()] if spec.replicate_directory else []) + spec.projections()
+        for p in self.projections:
+            if p.ddl:
+                self.db.script(p.ddl)
+        self.directory = DirectoryView(self.db)
+        self.app = spec.application(settings, self.directory)
+        self.nc: Any = None
+        self.js: Any = None
+        self.relay: OutboxRelay | None = None
+        self.runners: list[ProjectionRunner] = []
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    def projection(self, name: str) -> Projection:
+        return next(p for p in self.projections if p.name == name)
+
+    def runner(self, name: str) -> ProjectionRunner:
+        return next(r for r in self.runners if r.projection.name == name)
+
+    async def start(self, nats_url: str | None = None, *, jobs: bool = True) -> None:
+        self.nc = await connect(self.settings, nats_url, name=f"cxzy-{self.name}")
+        self.js = self.nc.jetstream()
+        for service in {self.name, *(p.source for p in self.projections)}:
+            await ensure_stream(self.js, service, self.settings)
+        self.relay = OutboxRelay(self.app, self.spec.contract, self.db, self.js, self.settings)
+        self.runners = [ProjectionRunner(p, self.db, self.js, self.settings, self.name) for p in self.projections]
+        self._stop = asyncio.Event()
+        self._tasks = [asyncio.create_task(self.relay.run(self._stop), name=f"{self.name}-relay")]
+        self._tasks += [asyncio.create_task(r.run(self._stop), name=r.durable) for r in self.runners]
+        if jobs and self.spec.jobs:
+            self._tasks.append(asyncio.create_task(self._run_jobs(), name=f"{self.name}-jobs"))
+        log("service").info("started", service=self.name, projections=[r.durable for r in self.runners])
+
+    async def _run_jobs(self) -> None:
+        while not self._stop.is_set():
+            await self.run_jobs_once()
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=self.settings.scheduler_interval_s)
+            except TimeoutError:
+                pass
+
+    async def run_jobs_once(self) -> None:
+        for job in self.spec.jobs:
+            try:
+                await asyncio.to_thread(job, self)
+                self.nudge()
+            except Exception as exc:  # noqa: BLE001 — one failing job must not stop the others
+                log("jobs").error("job failed", service=self.name, job=job.__name__, error=repr(exc))
+
+    def nudge(self) -> None:
+        if self.relay is not None:
+            self.relay.nudge()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            try:
+                await asyncio.wait_for(task, timeout=5)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+            except Exception as exc:  # noqa: BLE001
+                log("service").error("task ended with error", task=task.get_name(), error=repr(exc))
+        self._tasks = []
+        if self.nc is not None:
+            await self.nc.drain()
+            self.nc = None
+        log("service").info("stopped", service=self.name)
+
+    def close(self) -> None:
+        self.app.close()
+        self.db.close()
+
+    async def settled(self) -> bool:
+        """True when everything recorded is on the bus and every projection has caught up."""
+        assert self.relay is not None
+        position, _ = await asyncio.to_thread(self.relay.checkpoint)
+        last = await asyncio.to_thread(self.app.recorder.max_notification_id)
+        if (last or 0) > position:
+            return False
+        for r in self.runners:
+            info = await self.js.consumer_info(r.stream, r.durable)
+            if info.num_pending or info.num_ack_pending:
+                return False
+        return True
+
+    async def settle(self, timeout: float = 15.0) -> None:
+        from .nats_io import wait_until
+
+        await wait_until(self.settled, timeout=timeout, interval=0.05)
+
+
+__all__ = ["ServiceRuntime", "ServiceSpec", "stream_name"]

@@ -1,0 +1,57 @@
+"""Configuration from environment variables (prefix ``CXZY_``) and an optional ``.env`` file.
+
+The README's configuration table is generated from this class's field descriptions
+(``cxzy settings``), so this is the one place a setting is defined.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CXZY_", env_file=".env", extra="ignore")
+
+    var_dir: Path = Field(Path("var"), description="Where SQLite stores, the embedded NATS store and logs live")
+    store: Literal["sqlite", "postgres"] = Field("sqlite", description="Write and read model store")
+    postgres_dsn: str = Field(
+        "postgresql://postgres@127.0.0.1:5432/cxzy",
+        description="PostgreSQL database (one schema per service) when store=postgres",
+    )
+    nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server; `cxzy up` starts its own and overrides this")
+    nats_user: str | None = Field(None, description="NATS user (with nats_password) when the server requires auth")
+    nats_password: str | None = Field(None, description="NATS password")
+    http_host: str = Field("127.0.0.1", description="HTTP bind address")
+    http_port: int = Field(8000, description="HTTP port")
+    embedded_nats_port: int = Field(4333, description="Port of the nats-server that `cxzy up` starts")
+    stream_replicas: int = Field(1, description="JetStream replicas for the event streams (3 in a production cluster)")
+    duplicate_window_s: float = Field(86400.0, description="JetStream duplicate window (≥ the relay's retry horizon)")
+    relay_batch: int = Field(500, description="Events the relay reads from the notification log per round")
+    relay_poll_s: float = Field(0.2, description="Relay poll interval when not nudged by a command")
+    projection_batch: int = Field(200, description="Messages a projection fetches per pull")
+    projection_max_deliver: int = Field(5, description="Deliveries before an event is parked for an operator")
+    scheduler_interval_s: float = Field(60.0, description="How often schedulers (督促 reminders, round closing) run")
+    reminder_interval_days: int = Field(7, description="Minimum days between two 督促 reminders of one pledge")
+    jwt_keys: str = Field(
+        "dev:cxzy-development-key-change-me-please-32b",
+        description="Signing keys `kid:secret,kid:secret`; the first signs, all verify (rotation)",
+    )
+    jwt_ttl_s: int = Field(8 * 3600, description="Lifetime of issued tokens")
+    log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
+    log_level: str = Field("INFO", description="Log level")
+    max_text: int = Field(2000, description="Longest free text accepted in any field (characters)")
+
+    def sqlite_path(self, service: str, kind: str) -> Path:
+        path = self.var_dir / service / f"{kind}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
