@@ -127,7 +127,7 @@ def require_secretary(who: Identity, org_id: str) -> None:
 def require_member_or_secretary(who: Identity, org_id: str, member_ids: list[str]) -> None:
     if who.role == "secretary" and who.org == org_id:
         return
-    if who.role == "member" and who.sub in member_ids:
+    if who.role == "member" and who.org == org_id and who.sub in member_ids:
         return
     raise refuse(who, "only the pledging members or their org's secretary may do this", "只有承诺人或所在党组织书记可以操作",
                  org=org_id)

@@ -181,8 +181,14 @@ class ProjectionRunner:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5)
 
+    async def open(self) -> None:
+        """Bind the durable consumer (from checkpoint + 1) before the run loop starts."""
+        self._sub = await self._subscribe()
+
     async def run(self, stop: asyncio.Event, caught_up: asyncio.Event | None = None) -> None:
-        sub = await self._subscribe()
+        if getattr(self, "_sub", None) is None:
+            await self.open()
+        sub, self._sub = self._sub, None
         try:
             while not stop.is_set():
                 try:

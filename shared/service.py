@@ -71,6 +71,8 @@ class ServiceRuntime:
             await ensure_stream(self.js, service, self.settings)
         self.relay = OutboxRelay(self.app, self.spec.contract, self.db, self.js, self.settings)
         self.runners = [ProjectionRunner(p, self.db, self.js, self.settings, self.name) for p in self.projections]
+        for r in self.runners:
+            await r.open()
         self._stop = asyncio.Event()
         self._tasks = [asyncio.create_task(self.relay.run(self._stop), name=f"{self.name}-relay")]
         self._tasks += [asyncio.create_task(r.run(self._stop), name=r.durable) for r in self.runners]
@@ -100,13 +102,13 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         self._stop.set()
-        for task in self._tasks:
-            try:
-                await asyncio.wait_for(task, timeout=5)
-            except (TimeoutError, asyncio.CancelledError):
+        if self._tasks:
+            _, running = await asyncio.wait(self._tasks, timeout=5)
+            for task in running:
                 task.cancel()
-            except Exception as exc:  # noqa: BLE001
-                log("service").error("task ended with error", task=task.get_name(), error=repr(exc))
+            for task in self._tasks:
+                if task.done() and not task.cancelled() and task.exception() is not None:
+                    log("service").error("task had died", task=task.get_name(), error=repr(task.exception()))
         self._tasks = []
         if self.nc is not None:
             await self.nc.drain()

@@ -1,0 +1,211 @@
+"""The evaluations write model: commands check the actor (shared.auth), the directory replica and the
+aggregate, then record events — or refuse and record nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from uuid import UUID, uuid4
+
+from eventsourcing.persistence import IntegrityError
+
+from shared.application import ServiceApplication
+from shared.auth import Identity, refuse, require_leading, require_sees, require_secretary
+from shared.errors import Invalid
+
+from .domain import EvaluationRound, Window, round_id_for
+from .projections import pledge_row
+
+PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix
+PLEDGE_PERIOD_DAYS = 14
+PLEDGE_MIN_PARTICIPATION = 0.5
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+class EvaluationsApp(ServiceApplication):
+    service = "evaluations"
+    today: Callable[[], dt.date] = staticmethod(utc_today)
+
+    # who may ---------------------------------------------------------------------------------
+    def _org(self, org_id: str):
+        assert self.directory is not None
+        return self.directory.org(org_id)
+
+    def require_organiser(self, actor: Identity, org_id: str) -> None:
+        """A base org (its secretary) or its leading superior organises 评议 (H3)."""
+        if actor.role == "secretary" and actor.org == org_id:
+            return
+        org = self._org(org_id)
+        require_leading(actor, org.position, org.leading_hierarchy)
+
+    def subject_org(self, subject_type: str, subject_id: str) -> str:
+        assert self.directory is not None
+        if subject_type == "member":
+            return self.directory.member(subject_id).org_id
+        if subject_type == "org":
+            return self._org(subject_id).org_id
+        if subject_type == "window":
+            return self.window(subject_id).org_id
+        if subject_type == "pledge":
+            row = pledge_row(self.directory.db, subject_id)
+            if row is None:
+                raise Invalid(f"pledge {subject_id} is not known here (yet)", slug="round-subject",
+                              title_zh="承诺不存在或尚未同步", title_en="Unknown pledge")
+            return row["org_id"]
+        raise Invalid(f"unknown subject type {subject_type}", slug="round-subject", title_zh="评议对象类型无效")
+
+    # rounds ----------------------------------------------------------------------------------
+    def open_round(self, actor: Identity | None, *, subject_type: str, subject_id: str, purpose: str, year: int,
+                   modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float, eligible: int,
+                   publish: bool, round_id: UUID | None = None) -> EvaluationRound:
+        """E6; with a deterministic ``round_id`` opening an existing round is a no-op (P7, E7)."""
+        org_id = self.subject_org(subject_type, subject_id)
+        if actor is not None:
+            self.require_organiser(actor, org_id)
+        if round_id is not None and self.exists(round_id):
+            return self.round(round_id)
+        r = EvaluationRound.open(round_id=round_id or uuid4(), org=self.stamp(org_id), trace=self.trace(),
+                                 subject_type=subject_type, subject_id=subject_id, purpose=purpose, year=year,
+                                 modes=modes, start=start, end=end, min_participation=min_participation,
+                                 eligible=eligible, publish=publish)
+        self.save(r)
+        return r
+
+    def round(self, round_id: UUID) -> EvaluationRound:
+        return self.load(round_id, "round")
+
+    def _act(self, round_id: UUID, check: Callable[[EvaluationRound], None],
+             do: Callable[[EvaluationRound, dict, dict], None]) -> EvaluationRound:
+        for attempt in range(3):  # a concurrent vote on the same round: reload and let the aggregate judge again
+            r = self.round(round_id)
+            check(r)
+            do(r, self.stamp(r.org_id), self.trace())
+            try:
+                self.save(r)
+                return r
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def require_rater(self, actor: Identity, r: EvaluationRound, mode: str) -> None:
+        """Who rates in which mode (P7, E4): 自评 the subject, 互评 fellow members, 点评 the secretary or a
+        superior (leading or guiding: H3 lets guiding superiors comment), 群众评议 only anonymously (E5)."""
+        assert self.directory is not None
+        org = self._org(r.org_id)
+        if mode == "mass":
+            raise refuse(actor, "mass ratings are anonymous, through the round's QR link (E5)",
+                         "群众评议通过本轮二维码链接匿名参与 (E5)")
+        subjects = self._subject_members(r)
+        if mode == "self":
+            if (r.subject_type in ("member", "pledge") and actor.role == "member" and actor.sub in subjects) or (
+                    r.subject_type in ("org", "window") and actor.role == "secretary" and actor.org == r.org_id):
+                return
+            raise refuse(actor, "only the subject rates itself (个人自评)", "只有被评对象本人可以自评")
+        if mode == "peer":
+            fellows = {m.member_id for m in self.directory.members_of(r.org_id)}
+            if actor.role == "member" and actor.sub in fellows and actor.sub not in subjects:
+                return
+            raise refuse(actor, f"only fellow members of {r.org_id} rate each other (党员互评)", f"只有 {r.org_id} 的其他党员可以互评")
+        if actor.role == "secretary" and actor.org == r.org_id:
+            return
+        if actor.role in ("superior", "org_admin"):
+            require_sees(actor, org.position)
+            return
+        raise refuse(actor, "领导点评 is given by the secretary or a superior", "领导点评由党组织书记或上级党组织作出")
+
+    def _subject_members(self, r: EvaluationRound) -> list[str]:
+        if r.subject_type == "member":
+            return [r.subject_id]
+        if r.subject_type == "pledge":
+            row = pledge_row(self.directory.db, r.subject_id)  # type: ignore[union-attr]
+            return row["member_ids"] if row else []
+        return []
+
+    def rate(self, actor: Identity, round_id: UUID, mode: str, score: float) -> EvaluationRound:
+        today = self.today()
+        return self._act(round_id, lambda r: self.require_rater(actor, r, mode),
+                         lambda r, o, t: r.rate(mode, actor.sub, score, today, o, t))
+
+    def vote_mass(self, round_id: UUID, ballot_hash: str, device_hash: str, score: float) -> EvaluationRound:
+        """E5: an anonymous vote; the ballot and the device are each one vote per round."""
+        today = self.today()
+        return self._act(round_id, lambda r: None,
+                         lambda r, o, t: r.rate("mass", f"ballot:{ballot_hash}", score, today, o, t, device=device_hash))
+
+    def close(self, actor: Identity | None, round_id: UUID) -> EvaluationRound:
+        """By hand (organiser; only once 参与面 is met before the end date) or by the scheduler (actor None)."""
+        today = self.today()
+
+        def check(r: EvaluationRound) -> None:
+            if actor is not None:
+                self.require_organiser(actor, r.org_id)
+
+        return self._act(round_id, check, lambda r, o, t: r.close(today, o, t))
+
+    def open_democratic(self, actor: Identity, org_id: str, *, year: int, modes: dict[str, float], start: dt.date,
+                        end: dt.date, min_participation: float, publish: bool) -> list[EvaluationRound]:
+        """E7 民主评议党员: one round per member of the org, idempotent per (org, member, year)."""
+        assert self.directory is not None
+        self.require_organiser(actor, org_id)
+        members = self.directory.members_of(org_id)
+        if not members:
+            raise Invalid(f"{org_id} has no members", slug="no-members", title_zh="该组织没有党员")
+        # the first round validates the shared parameters, so a bad request records nothing at all
+        return [self.open_round(None, subject_type="member", subject_id=m.member_id, purpose="democratic", year=year,
+                                modes=modes, start=start, end=end, min_participation=min_participation,
+                                eligible=len(members), publish=publish,
+                                round_id=round_id_for(f"democratic:{org_id}:{m.member_id}:{year}"))
+                for m in members]
+
+    def open_pledge_round(self, pledge_id: str) -> EvaluationRound:
+        """P7: the round a pledge needs, opened by the system; idempotent (uuid5 of the pledge id)."""
+        assert self.directory is not None
+        row = pledge_row(self.directory.db, pledge_id)
+        if row is None:
+            raise Invalid(f"pledge {pledge_id} is not known here", slug="round-subject", title_zh="承诺不存在")
+        today = self.today()
+        eligible = max(1, len(self.directory.members_of(row["org_id"])))
+        return self.open_round(None, subject_type="pledge", subject_id=pledge_id, purpose="pledge", year=row["year"],
+                               modes=PLEDGE_WEIGHTS, start=today, end=today + dt.timedelta(days=PLEDGE_PERIOD_DAYS),
+                               min_participation=PLEDGE_MIN_PARTICIPATION, eligible=eligible, publish=True,
+                               round_id=pledge_round_id(pledge_id))
+
+    # windows (E1–E3) -------------------------------------------------------------------------
+    def window(self, window_id: str) -> Window:
+        return self.load(Window.id_for(window_id), "window")
+
+    def register_window(self, actor: Identity, window_id: str, org_id: str, name: str) -> Window:
+        self.require_organiser(actor, org_id)
+        if self.exists(Window.id_for(window_id)):
+            raise Invalid(f"window {window_id} exists", slug="window-exists", title_zh="窗口编号已存在")
+        w = Window.register(window_id, org_id, name, self.stamp(org_id), self.trace())
+        self.save(w)
+        return w
+
+    def disclose(self, actor: Identity, window_id: str, show: str, title: str, content: str) -> Window:
+        w = self.window(window_id)
+        require_secretary(actor, w.org_id)
+        w.disclose(show, title, content, self.today(), self.stamp(w.org_id), self.trace())
+        self.save(w)
+        return w
+
+    def score_contest(self, actor: Identity, window_id: str, contest: str, label: str, target: str,
+                      score: float) -> Window:
+        w = self.window(window_id)
+        self.require_organiser(actor, w.org_id)
+        if target != window_id:
+            member = self.directory.member(target)  # type: ignore[union-attr]
+            if member.org_id != w.org_id:
+                raise Invalid(f"{target} is neither the window nor one of its members", slug="contest-target",
+                              title_zh="比赛对象须为本窗口或其党员")
+        w.score_contest(contest, label, target, score, self.stamp(w.org_id), self.trace())
+        self.save(w)
+        return w
+
+
+def pledge_round_id(pledge_id: str) -> UUID:
+    return round_id_for(f"pledge:{pledge_id}")

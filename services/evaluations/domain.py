@@ -1,0 +1,295 @@
+"""EvaluationRound 评议轮次 and Window 窗口单位 aggregates (DOMAIN.md E1–E8, P7). No I/O.
+
+Round lifecycle (E6):
+
+    open ──rate (per mode, one rater one vote, E5)──▶ open
+     │
+     ├─close: participation ≥ 参与面 (before the end date by hand, at/after it by the scheduler)─▶ completed 评议完成
+     └─close at/after the end date with participation < 参与面, or with no rating at all ─▶ lapsed 参与不足
+
+A lapsed round produces no score: grading (G3/E8) and awards (A4) never see a result that too few
+people gave. Every public method checks its rule first and raises a Problem, recording nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from shared.application import Stamped
+from shared.errors import Invalid, Refused
+
+MODES = {"self": "个人自评", "peer": "党员互评", "mass": "群众评议", "leader": "领导点评"}  # P7, E4
+SUBJECT_TYPES = {"pledge": "承诺", "member": "党员", "org": "党组织", "window": "窗口单位"}  # E6
+PURPOSES = {"pledge": "承诺评议 (P7)", "democratic": "民主评议党员 (E7)", "org_mass": "党员群众评议 (E8)",
+            "window": "窗口三评 (E4)", "general": "一般评议"}
+PURPOSE_SUBJECTS = {"pledge": {"pledge"}, "democratic": {"member"}, "org_mass": {"org"}, "window": {"window"},
+                    "general": set(SUBJECT_TYPES)}
+SATISFACTION = {"满意": 100.0, "比较满意": 80.0, "基本满意": 60.0, "不满意": 0.0}  # E5 scale → 0–100
+SHOWS = {"standard": "亮标准", "identity": "亮身份", "pledge": "亮承诺"}  # E2 三亮
+CONTESTS = {"skill": "比技能", "conduct": "比作风", "results": "比业绩"}  # E3 三比
+# Grade ladders: (lowest score, grade), best first. Window rounds speak the satisfaction scale (E5).
+LADDERS = {
+    "window": ((90.0, "满意"), (75.0, "比较满意"), (60.0, "基本满意"), (0.0, "不满意")),
+    "default": ((90.0, "优秀"), (70.0, "合格"), (60.0, "基本合格"), (0.0, "不合格")),
+}
+ROUND_NS = uuid.UUID("0b6e6f0c-51d6-4a0f-8d1e-3c6f1f3b9e21")
+
+
+def refuse(slug: str, zh: str, en: str, **extra: Any) -> Refused:
+    return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)
+
+
+def invalid(slug: str, zh: str, en: str) -> Invalid:
+    return Invalid(en, slug=slug, title_zh=zh, title_en=en)
+
+
+def round_id_for(key: str) -> uuid.UUID:
+    """Deterministic round ids make automatic opening idempotent (P7 一事一评, E7 annual rounds)."""
+    return uuid.uuid5(ROUND_NS, key)
+
+
+def normalise_weights(modes: dict[str, float]) -> dict[str, float]:
+    """Weights of the chosen modes sum to 1 or to 100 (P7: configurable); returned as fractions."""
+    if not modes:
+        raise invalid("round-modes", "评议至少选择一种方式", "A round uses at least one mode (E6)")
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown:
+        raise invalid("round-modes", f"未知评议方式：{unknown}", f"Unknown modes {unknown}; use {list(MODES)}")
+    if any(not math.isfinite(w) or w <= 0 for w in modes.values()):
+        raise invalid("round-weights", "权重必须为正数", "Weights are positive numbers")
+    total = sum(modes.values())
+    if not (math.isclose(total, 1.0, abs_tol=1e-6) or math.isclose(total, 100.0, abs_tol=1e-4)):
+        raise invalid("round-weights", f"权重之和须为 1 或 100（现为 {total:g}）", f"Weights sum to 1 or 100, not {total:g}")
+    return {m: w / total for m, w in modes.items()}
+
+
+def aggregate(weights: dict[str, float], ratings: dict[str, list[float]]) -> tuple[float, dict[str, dict]]:
+    """The result (E6): the weighted mean of the mode means, 0–100. A mode nobody rated drops out and
+    the remaining weights are renormalised, so silence neither drags a score down nor lifts it."""
+    per_mode = {}
+    for mode, weight in weights.items():
+        scores = ratings.get(mode, [])
+        mean = sum(scores) / len(scores) if scores else 0.0
+        per_mode[mode] = {"weight": round(weight, 6), "score": round(mean, 2), "count": len(scores)}
+    rated = {m: w for m, w in weights.items() if ratings.get(m)}
+    if not rated:
+        return 0.0, per_mode
+    total = sum(rated.values())
+    score = sum(w * sum(ratings[m]) / len(ratings[m]) for m, w in rated.items()) / total
+    return round(min(100.0, max(0.0, score)), 2), per_mode
+
+
+def grade_for(purpose: str, score: float) -> str:
+    ladder = LADDERS["window" if purpose == "window" else "default"]
+    return next(grade for floor, grade in ladder if score >= floor)
+
+
+class EvaluationRound(Aggregate):
+    """评议轮次 (E6): a subject, its modes and weights, a period, a minimum participation 参与面."""
+
+    class Opened(Aggregate.Created, Stamped):
+        subject_type: str
+        subject_id: str
+        purpose: str
+        year: int
+        modes: dict
+        start: str
+        end: str
+        min_participation: float
+        eligible: int
+        publish: bool
+
+    class Rated(Stamped):
+        """Internal (never on the bus): ``rater`` is a member id or, for 群众评议, a ballot hash."""
+
+        mode: str
+        rater: str
+        score: float
+        device: str | None
+
+        def apply(self, r: EvaluationRound) -> None:
+            r.ratings.setdefault(self.mode, []).append(self.score)
+            r.raters.setdefault(self.mode, []).append(self.rater)
+            if self.device:
+                r.devices.append(self.device)
+
+    class Completed(Stamped):
+        round_id: str
+        subject_type: str
+        subject_id: str
+        purpose: str
+        year: int
+        score: float
+        grade: str
+        participation: dict
+        modes: dict
+        published: bool
+
+        def apply(self, r: EvaluationRound) -> None:
+            r.state, r.score, r.grade = "completed", self.score, self.grade
+
+    class Lapsed(Stamped):
+        round_id: str
+        subject_type: str
+        subject_id: str
+        purpose: str
+        year: int
+        participation: dict
+
+        def apply(self, r: EvaluationRound) -> None:
+            r.state = "lapsed"
+
+    def __init__(self, *, org: dict, subject_type: str, subject_id: str, purpose: str, year: int, modes: dict,
+                 start: str, end: str, min_participation: float, eligible: int, publish: bool, **_: Any):
+        self.org_id = org["id"]
+        self.subject_type, self.subject_id, self.purpose, self.year = subject_type, subject_id, purpose, year
+        self.modes, self.start, self.end = modes, start, end
+        self.min_participation, self.eligible, self.publish = min_participation, eligible, publish
+        self.state = "open"
+        self.ratings: dict[str, list[float]] = {}
+        self.raters: dict[str, list[str]] = {}
+        self.devices: list[str] = []
+        self.score: float | None = None
+        self.grade: str | None = None
+
+    @classmethod
+    def open(cls, *, round_id: uuid.UUID, org: dict, trace: dict, subject_type: str, subject_id: str, purpose: str,
+             year: int, modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float,
+             eligible: int, publish: bool) -> EvaluationRound:
+        if subject_type not in SUBJECT_TYPES:
+            raise invalid("round-subject", "评议对象类型无效", f"subject_type is one of {list(SUBJECT_TYPES)} (E6)")
+        if purpose not in PURPOSES:
+            raise invalid("round-purpose", "评议目的无效", f"purpose is one of {list(PURPOSES)}")
+        if subject_type not in PURPOSE_SUBJECTS[purpose]:
+            raise invalid("round-purpose", f"「{PURPOSES[purpose]}」不适用于{SUBJECT_TYPES[subject_type]}",
+                          f"purpose {purpose} does not apply to a {subject_type}")
+        if end < start:
+            raise invalid("round-period", "结束日期早于开始日期", "The period ends before it starts")
+        if not 0.0 <= min_participation <= 1.0:
+            raise invalid("round-participation", "参与面须在 0 到 1 之间", "min_participation is a rate 0–1")
+        if eligible < 1:
+            raise invalid("round-eligible", "应参评人数至少为 1", "eligible is at least 1")
+        return cls._create(cls.Opened, id=round_id, org=org, trace=trace, subject_type=subject_type,
+                           subject_id=subject_id, purpose=purpose, year=year, modes=normalise_weights(modes),
+                           start=start.isoformat(), end=end.isoformat(), min_participation=min_participation,
+                           eligible=eligible, publish=publish)
+
+    # 评议 --------------------------------------------------------------------------------------
+    def participation(self) -> dict:
+        """参与面: distinct raters (members, or ballots of the masses) over the eligible count, at most 1."""
+        participated = len({rater for raters in self.raters.values() for rater in raters})
+        return {"eligible": self.eligible, "participated": participated,
+                "rate": round(min(1.0, participated / self.eligible), 4)}
+
+    def _expect_open(self) -> None:
+        if self.state != "open":
+            raise refuse("round-closed", "评议已结束，不能再操作", f"The round is {self.state}", state=self.state)
+
+    def rate(self, mode: str, rater: str, score: float, today: dt.date, org: dict, trace: dict,
+             device: str | None = None) -> None:
+        """E5: one rater (or ballot, or device) one vote per round and mode; within the period only."""
+        self._expect_open()
+        if mode not in self.modes:
+            raise invalid("rating-mode", f"本轮评议不含「{MODES.get(mode, mode)}」", f"This round does not use mode {mode}")
+        if not (math.isfinite(score) and 0.0 <= score <= 100.0):
+            raise invalid("rating-score", "评分须在 0 到 100 之间", "A score is 0–100")
+        if not dt.date.fromisoformat(self.start) <= today <= dt.date.fromisoformat(self.end):
+            raise refuse("round-period", f"不在评议期内（{self.start} 至 {self.end}）",
+                         f"Outside the rating period {self.start}..{self.end}")
+        if rater in self.raters.get(mode, []):
+            raise refuse("double-vote", "您已在本轮评议中投过票，不能重复投票 (E5)",
+                         "Already rated in this round: one person one vote (E5)")
+        if device is not None and device in self.devices:
+            raise refuse("duplicate-device", "该设备已在本轮评议中投过票 (E5)",
+                         "This device has already voted in this round (E5)")
+        self.trigger_event(self.Rated, mode=mode, rater=rater, score=float(score), device=device, org=org, trace=trace)
+
+    def close(self, today: dt.date, org: dict, trace: dict) -> None:
+        """Before the end date only once 参与面 is met; at or after it the round completes or lapses."""
+        self._expect_open()
+        participation = self.participation()
+        enough = participation["rate"] >= self.min_participation and any(self.ratings.values())
+        if today < dt.date.fromisoformat(self.end) and not enough:
+            raise refuse("participation-not-met",
+                         f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束",
+                         f"Participation {participation['rate']:.0%} is below the minimum "
+                         f"{self.min_participation:.0%}: the round cannot close before {self.end}",
+                         participation=participation)
+        common = dict(round_id=str(self.id), subject_type=self.subject_type, subject_id=self.subject_id,
+                      purpose=self.purpose, year=self.year, participation=participation, org=org, trace=trace)
+        if not enough:
+            self.trigger_event(self.Lapsed, **common)
+            return
+        score, per_mode = aggregate(self.modes, self.ratings)
+        self.trigger_event(self.Completed, score=score, grade=grade_for(self.purpose, score), modes=per_mode,
+                           published=self.publish, **common)
+
+
+class Window(Aggregate):
+    """窗口单位 (E1): its 三亮 disclosures (E2) and 三比 contest scores (E3)."""
+
+    class Registered(Aggregate.Created, Stamped):
+        window_id: str
+        org_id: str
+        name: str
+
+    class Disclosed(Stamped):
+        window_id: str
+        show: str
+        title: str
+        content: str
+        on: str
+
+        def apply(self, w: Window) -> None:
+            w.disclosures.append({"show": self.show, "title": self.title, "content": self.content, "on": self.on})
+
+    class ContestScored(Stamped):
+        window_id: str
+        contest: str
+        label: str
+        target: str
+        score: float
+
+        def apply(self, w: Window) -> None:
+            w.scored.append((self.contest, self.label, self.target))
+
+    def __init__(self, *, window_id: str, org_id: str, name: str, **_: Any):
+        self.window_id, self.org_id, self.name = window_id, org_id, name
+        self.disclosures: list[dict] = []
+        self.scored: list[tuple[str, str, str]] = []
+
+    @staticmethod
+    def id_for(window_id: str) -> uuid.UUID:
+        return uuid.uuid5(ROUND_NS, f"window:{window_id}")
+
+    @classmethod
+    def register(cls, window_id: str, org_id: str, name: str, org: dict, trace: dict) -> Window:
+        if not name:
+            raise invalid("window-name", "窗口须有名称", "A window has a name")
+        return cls._create(cls.Registered, id=cls.id_for(window_id), window_id=window_id, org_id=org_id, name=name,
+                           org=org, trace=trace)
+
+    def disclose(self, show: str, title: str, content: str, on: dt.date, org: dict, trace: dict) -> None:
+        """E2 三亮: a dated disclosure the public page shows."""
+        if show not in SHOWS:
+            raise invalid("show", "三亮类型无效", f"show is one of {list(SHOWS)} (E2)")
+        if not title or not content:
+            raise invalid("disclosure", "公开内容须有标题和正文", "A disclosure has a title and content (E2)")
+        self.trigger_event(self.Disclosed, window_id=self.window_id, show=show, title=title, content=content,
+                           on=on.isoformat(), org=org, trace=trace)
+
+    def score_contest(self, contest: str, label: str, target: str, score: float, org: dict, trace: dict) -> None:
+        """E3 三比: one score per contest, round label and target (the window or one of its members)."""
+        if contest not in CONTESTS:
+            raise invalid("contest", "三比类型无效", f"contest is one of {list(CONTESTS)} (E3)")
+        if not (math.isfinite(score) and 0.0 <= score <= 100.0):
+            raise invalid("contest-score", "成绩须在 0 到 100 之间", "A contest score is 0–100")
+        if (contest, label, target) in self.scored:
+            raise refuse("contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round")
+        self.trigger_event(self.ContestScored, window_id=self.window_id, contest=contest, label=label, target=target,
+                           score=float(score), org=org, trace=trace)
