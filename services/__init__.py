@@ -7,17 +7,6 @@ import importlib
 SERVICES = ("pledges", "evaluations", "grading", "awards")
 
 
-def available() -> list[str]:
-    names = []
-    for name in SERVICES:
-        try:
-            importlib.import_module(f"services.{name}.service")
-        except ModuleNotFoundError:
-            continue
-        names.append(name)
-    return names
-
-
 def spec(name: str):
     if name == "directory":
         from shared.directory.service import SPEC

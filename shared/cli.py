@@ -33,8 +33,6 @@ def _runtime(name: str, settings: Settings):
 def cmd_up(args, settings: Settings) -> None:
     import uvicorn
 
-    from services import available
-
     from .app import create_app
     from .nats_io import EmbeddedNats
 
@@ -42,7 +40,7 @@ def cmd_up(args, settings: Settings) -> None:
     print(f"nats-server (JetStream) on {server.url}, store {server.store_dir}", flush=True)
     try:
         settings = settings.model_copy(update={"nats_url": server.url})
-        names = ["directory", *available()]
+        names = ["directory", *(n.strip() for n in settings.services.split(",") if n.strip())]
         runtimes = [_runtime(n, settings) for n in names]
         directory_rt = runtimes[0]
         if directory_rt.app.recorder.max_notification_id() in (None, 0) and not args.no_demo:
@@ -54,7 +52,7 @@ def cmd_up(args, settings: Settings) -> None:
             print(f"demo directory loaded: {report.orgs_created} orgs, {report.members_created} members", flush=True)
         base = f"http://{settings.http_host}:{settings.http_port}"
         print(f"cxzy up: {base}/  (API docs {base}/docs) — Ctrl-C stops everything", flush=True)
-        _print_demo_tokens(settings, base)
+        _print_demo_tokens(settings)
         app = create_app(runtimes, settings, server.url)
         uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning")
         for rt in runtimes:
@@ -64,20 +62,21 @@ def cmd_up(args, settings: Settings) -> None:
         print("cxzy stopped", flush=True)
 
 
-def _print_demo_tokens(settings: Settings, base: str) -> None:
+def _print_demo_tokens(settings: Settings) -> None:
     from .auth import issue_token
+    from .demo import DEMO_ORG, first_member, generate
 
     demo = [
-        ("M000001", "member", [], "O130102001V", "党员 (村党支部)"),
-        ("S-O130102001V", "secretary", [], "O130102001V", "支部书记"),
+        (first_member(generate(), DEMO_ORG), "member", [], DEMO_ORG, "党员 (村党支部)"),
+        (f"S-{DEMO_ORG}", "secretary", [], DEMO_ORG, "支部书记"),
         ("county-130102", "superior", ["local:13/1301/130102"], None, "长安区委 (属地)"),
         ("tax-13", "superior", ["vertical:tax/13"], None, "省税务局党委 (垂直)"),
         ("orgdept-13", "org_admin", ["local:13"], None, "省委组织部"),
         ("auditor-13", "auditor", ["local:13"], None, "审计"),
     ]
-    print("demo tokens (Authorization: Bearer …):", flush=True)
+    print(f"demo tokens (Authorization: Bearer …) — demo org {DEMO_ORG}:", flush=True)
     for sub, role, scopes, org, label in demo:
-        print(f"  {label:<16} {issue_token(settings, sub, role, scopes, org)}", flush=True)
+        print(f"  {label} [{role} {sub}]: {issue_token(settings, sub, role, scopes, org)}", flush=True)
 
 
 def cmd_serve(args, settings: Settings) -> None:

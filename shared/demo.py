@@ -25,7 +25,7 @@ BASE_KINDS = [  # (suffix, name, domain, type)
 POSTS = ("村务监督", "网格员", "窗口服务", "生产一线", "党务工作", "环境整治", None)
 
 
-def generate(seed: int = 13, members_per_org: int = 14) -> dict:
+def generate(seed: int = 13, members_per_org: int = 16) -> dict:
     rnd = random.Random(seed)
     orgs: list[dict] = [{"id": "P13", "name": "中共河北省委", "type": "党委", "local_path": "13", "mode": "a"}]
     base: list[dict] = []
@@ -70,6 +70,14 @@ def generate(seed: int = 13, members_per_org: int = 14) -> dict:
                 m.update(status="mobile", location_org=rnd.choice(base)["id"])
             members.append(m)
     return {"orgs": orgs, "members": members}
+
+
+def first_member(data: dict, org_id: str) -> str:
+    """A demo member of ``org_id`` who can pledge at once (normal status, with a post)."""
+    return next(m["id"] for m in data["members"] if m["org"] == org_id and m["status"] == "normal" and m.get("post"))
+
+
+DEMO_ORG = "O130102001V"  # 长安区第1街道村党支部
 
 
 def write(path: Path, seed: int = 13) -> Path:

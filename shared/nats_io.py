@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nats
@@ -101,8 +102,11 @@ class EmbeddedNats:
         args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir)]
         if self.config:
             args += ["-c", str(self.config)]
+        self._stop_orphan()
         logfile = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT)
+        # its own session: a terminal's Ctrl-C reaches us, and we stop the server last, after the services drained
+        self.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True)
+        self.pidfile.write_text(str(self.proc.pid))
         for _ in range(200):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"nats-server exited with {self.proc.returncode}; see {logfile.name}")
@@ -110,10 +114,28 @@ class EmbeddedNats:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.1):
                     return self
             except OSError:
-                import time
-
                 time.sleep(0.05)
         raise RuntimeError("nats-server did not start listening")
+
+    @property
+    def pidfile(self) -> Path:
+        return self.store_dir / "nats-server.pid"
+
+    def _stop_orphan(self) -> None:
+        """A server left behind by a killed ``cxzy up`` would hold the store and the port."""
+        import os
+        import signal
+
+        try:
+            pid = int(self.pidfile.read_text())
+            if "nats-server" in Path(f"/proc/{pid}/cmdline").read_text():
+                os.kill(pid, signal.SIGTERM)
+                for _ in range(100):
+                    if not Path(f"/proc/{pid}").exists():
+                        break
+                    time.sleep(0.05)
+        except (OSError, ValueError):
+            pass
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server; `cxzy up` starts its own and overrides this")
     nats_user: str | None = Field(None, description="NATS user (with nats_password) when the server requires auth")
     nats_password: str | None = Field(None, description="NATS password")
+    services: str = Field("pledges,evaluations,grading,awards", description="Services `cxzy up` hosts (comma-separated)")
     http_host: str = Field("127.0.0.1", description="HTTP bind address")
     http_port: int = Field(8000, description="HTTP port")
     embedded_nats_port: int = Field(4333, description="Port of the nats-server that `cxzy up` starts")

@@ -4,8 +4,8 @@ Round lifecycle (E6):
 
     open ──rate (per mode, one rater one vote, E5)──▶ open
      │
-     ├─close: participation ≥ 参与面 (before the end date by hand, at/after it by the scheduler)─▶ completed 评议完成
-     └─close at/after the end date with participation < 参与面, or with no rating at all ─▶ lapsed 参与不足
+     ├─close with participation ≥ 参与面 (by hand within the period, or by the scheduler after it) ─▶ completed 评议完成
+     └─close after the end date with participation < 参与面, or with no rating at all ─▶ lapsed 参与不足
 
 A lapsed round produces no score: grading (G3/E8) and awards (A4) never see a result that too few
 people gave. Every public method checks its rule first and raises a Problem, recording nothing.
@@ -210,11 +210,12 @@ class EvaluationRound(Aggregate):
         self.trigger_event(self.Rated, mode=mode, rater=rater, score=float(score), device=device, org=org, trace=trace)
 
     def close(self, today: dt.date, org: dict, trace: dict) -> None:
-        """Before the end date only once 参与面 is met; at or after it the round completes or lapses."""
+        """Within the period (end date inclusive) only once 参与面 is met; after it the round completes or
+        lapses (the scheduler closes it the day after its end date)."""
         self._expect_open()
         participation = self.participation()
         enough = participation["rate"] >= self.min_participation and any(self.ratings.values())
-        if today < dt.date.fromisoformat(self.end) and not enough:
+        if today <= dt.date.fromisoformat(self.end) and not enough:
             raise refuse("participation-not-met",
                          f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束",
                          f"Participation {participation['rate']:.0%} is below the minimum "

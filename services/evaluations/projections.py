@@ -20,7 +20,7 @@ class Rounds(Projection):
     CREATE TABLE IF NOT EXISTS ev_rounds (
         round_id TEXT PRIMARY KEY, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, purpose TEXT NOT NULL,
         year INTEGER NOT NULL, org_id TEXT NOT NULL, local_path TEXT NOT NULL, vertical_path TEXT NOT NULL,
-        state TEXT NOT NULL, start_on TEXT NOT NULL, end_on TEXT NOT NULL, publish INTEGER NOT NULL,
+        state TEXT NOT NULL, start_on TEXT NOT NULL, end_on TEXT NOT NULL, publish INTEGER NOT NULL, has_mass INTEGER NOT NULL,
         score DOUBLE PRECISION, grade TEXT, participation TEXT, modes TEXT, closed_at TEXT);
     CREATE INDEX IF NOT EXISTS ev_rounds_due ON ev_rounds (state, end_on);
     CREATE INDEX IF NOT EXISTS ev_rounds_subject ON ev_rounds (subject_type, subject_id);
@@ -44,9 +44,9 @@ class Rounds(Projection):
         d = env.data
         tx.execute(
             "INSERT INTO ev_rounds (round_id, subject_type, subject_id, purpose, year, org_id, local_path, vertical_path,"
-            " state, start_on, end_on, publish) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+            " state, start_on, end_on, publish, has_mass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
             [env.subject, d["subject_type"], d["subject_id"], d["purpose"], d["year"], env.orgid, env.localpath,
-             env.verticalpath, d["start"], d["end"], int(d["publish"])],
+             env.verticalpath, d["start"], d["end"], int(d["publish"]), int("mass" in d["modes"])],
         )
 
     @handles("completed")
@@ -138,7 +138,7 @@ def pledge_row(db, pledge_id: str) -> dict | None:
 
 
 def result_row(r: dict) -> dict:
-    r["publish"] = bool(r["publish"])
+    r["publish"], r["has_mass"] = bool(r["publish"]), bool(r["has_mass"])
     for key in ("participation", "modes"):
         r[key] = json.loads(r[key]) if r.get(key) else None
     return r

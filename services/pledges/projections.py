@@ -125,3 +125,20 @@ def overdue_unreminded(db, today: str, reminded_before: str) -> list[str]:
     rows = db.query("SELECT pledge_id FROM pl_pledges WHERE state IN ('approved', 'publicised') AND due < ? "
                     "AND (last_reminded IS NULL OR last_reminded <= ?) ORDER BY due", [today, reminded_before])
     return [r["pledge_id"] for r in rows]
+
+
+class EvaluationResults(Projection):
+    """评诺 result fed back (P4, P7): 评议完成 of a pledge's round, from the evaluations stream, shown on the
+    pledge in the ledger."""
+
+    name = "evaluation_results"
+    source = "evaluations"
+
+    @handles("completed")
+    def completed(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        if d["subject_type"] != "pledge":
+            return
+        result = {k: d[k] for k in ("round_id", "score", "grade", "participation", "published")}
+        tx.execute("UPDATE pl_pledges SET evaluation = ? WHERE pledge_id = ?",
+                   [json.dumps(result, ensure_ascii=False), d["subject_id"]])

@@ -6,14 +6,14 @@ from .api import routes
 from .application import PledgesApp
 from .contract import CONTRACT
 from .jobs import remind_overdue
-from .projections import Ledger
+from .projections import EvaluationResults, Ledger
 
 SPEC = ServiceSpec(
     name="pledges",
     title="承诺践诺",
     application=PledgesApp,
     contract=CONTRACT,
-    projections=lambda: [Ledger()],
+    projections=lambda: [Ledger(), EvaluationResults()],
     routes=routes,
     jobs=[remind_overdue],
 )

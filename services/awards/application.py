@@ -1,0 +1,275 @@
+"""The awards write model 评比表彰: commands check the actor (shared.auth, H3), the directory replica, the
+facts projected from other services (A4) and the aggregates, then record events — or refuse, recording nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from shared.application import ServiceApplication
+from shared.auth import Identity, refuse, require_leading, require_member_or_secretary, require_scope, require_secretary
+from shared.directory.replica import OrgRecord
+from shared.errors import Invalid, Refused
+from shared.scope import Scope, ScopeError
+
+from .domain import SUBJECTS, Campaign, Nomination
+from .eligibility import assess
+from .exemplars import LEARNERS, Exemplar, Study, exemplar_id
+from .facts import Facts
+
+DECIDERS = ("superior", "org_admin")
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def parse_scope(text: str) -> Scope:
+    try:
+        return Scope.parse(text)
+    except ScopeError as exc:
+        raise Invalid(str(exc), slug="scope") from None
+
+
+class AwardsApp(ServiceApplication):
+    service = "awards"
+    today: Callable[[], dt.date] = staticmethod(utc_today)
+
+    @property
+    def facts(self) -> Facts:
+        assert self.directory is not None
+        return Facts(self.directory.db)  # the facts live beside the directory replica, in this service's store
+
+    def _save(self, *aggregates: Any, slug: str = "conflict", zh: str = "数据已被他人修改，请刷新后重试",
+              en: str = "Changed concurrently; reload and retry") -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise Refused(en, slug=slug, title_zh=zh, title_en=en) from None
+
+    # 表彰活动 A1 --------------------------------------------------------------------------------------
+    def open_campaign(self, actor: Identity, *, opener_org_id: str, scope: str, name: str, kind: str, year: int,
+                      titles: list[dict], nomination_until: dt.date, publicity_from: dt.date,
+                      publicity_until: dt.date, grant_on: dt.date) -> UUID:
+        """An org dept or superior opens a campaign for a subtree it holds, in the opener's leading hierarchy."""
+        parsed = parse_scope(scope)
+        self._require_decider(actor)
+        require_scope(actor, parsed)
+        opener = self._org(opener_org_id)
+        if opener.leading_hierarchy != parsed.hierarchy or not parsed.contains(opener.position):
+            raise Invalid(f"{opener_org_id} is not an org of the {parsed} subtree in its leading hierarchy (H3)",
+                          slug="campaign-opener")
+        campaign = Campaign.open(
+            org=opener.position.as_dict(), trace=self.trace(), name=name, kind=kind, year=year, scope=str(parsed),
+            opener_org_id=opener_org_id, titles=titles, nomination_until=nomination_until,
+            publicity_from=publicity_from, publicity_until=publicity_until, grant_on=grant_on, opened_by=actor.sub,
+            today=self.today())
+        self._save(campaign)
+        return campaign.id
+
+    def campaign(self, campaign_id: UUID | str) -> Campaign:
+        return self.load(UUID(str(campaign_id)), "campaign")
+
+    def _require_decider(self, actor: Identity) -> None:
+        if actor.role not in DECIDERS:
+            raise refuse(actor, "only a superior or an organisation department may do this", "只有上级党组织或组织部门可以操作")
+
+    def _require_authority(self, actor: Identity, campaign: Campaign) -> None:
+        """The campaign's opening authority: a decider holding the campaign's scope (or a wider one)."""
+        self._require_decider(actor)
+        require_scope(actor, Scope.parse(campaign.scope))
+
+    def record_override(self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str,
+                        reason: str) -> Campaign:
+        """A4: a recorded override lets an ineligible nominee be nominated."""
+        campaign = self.campaign(campaign_id)
+        self._require_authority(actor, campaign)
+        self._nominee_org(nominee_type, nominee_id)
+        campaign.record_override(title, nominee_type, nominee_id, reason, actor.sub, self.today(),
+                                 self.stamp(campaign.opener_org_id), self.trace())
+        self._save(campaign)
+        return campaign
+
+    # 推荐申报与层层推荐 A3, A4 --------------------------------------------------------------------------
+    def _org(self, org_id: str) -> OrgRecord:
+        assert self.directory is not None
+        return self.directory.org(org_id)
+
+    def _nominee_org(self, nominee_type: str, nominee_id: str) -> OrgRecord:
+        if nominee_type not in SUBJECTS:
+            raise Invalid(f"nominee_type must be one of {list(SUBJECTS)}", slug="nominee-type")
+        if nominee_type == "org":
+            return self._org(nominee_id)
+        assert self.directory is not None
+        return self._org(self.directory.member(nominee_id).org_id)
+
+    def leading_levels(self, org: OrgRecord, scope: Scope) -> list[str]:
+        """H3, A3: the levels a nomination climbs — every level of the nominee's *leading* hierarchy between
+        the nominee and the campaign's scope where the directory has a leading org — ending at the campaign."""
+        hierarchy = org.leading_hierarchy
+        if scope.hierarchy != hierarchy or not scope.contains(org.position):
+            raise Refused(f"{org.org_id} is led by the {hierarchy} hierarchy and is outside this campaign's {scope} "
+                          "(H3)", slug="outside-campaign", title_zh=f"{org.org_id} 不在本表彰活动的领导体系范围内 (H3)",
+                          title_en="Nominee outside the campaign's leading hierarchy (H3)")
+        path = org.position.local if hierarchy == "local" else org.position.vertical
+        levels = [f"{hierarchy}:{'/'.join(path[:depth])}" for depth in range(len(path), len(scope.path), -1)
+                  if self._leading_org_at(hierarchy, "/".join(path[:depth]), besides=org.org_id)]
+        return [*levels, str(scope)]
+
+    def _leading_org_at(self, hierarchy: str, path: str, besides: str) -> bool:
+        assert self.directory is not None
+        column = "local_path" if hierarchy == "local" else "vertical_path"
+        rows = self.directory.db.query(f"SELECT * FROM dir_orgs WHERE {column} = ? AND org_id <> ?", [path, besides])
+        return any(OrgRecord(**r).leading_hierarchy == hierarchy for r in rows)
+
+    def eligibility(self, campaign: Campaign, title: str, nominee_type: str, nominee_id: str, org_id: str) -> dict:
+        facts = self.facts.about(org_id, nominee_id if nominee_type == "member" else None, campaign.year)
+        return assess(nominee_type, facts, campaign.year, campaign.override_for(title, nominee_type, nominee_id))
+
+    def nominate(self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str,
+                 deeds: str) -> UUID:
+        """The base org's secretary puts forward the org itself or one of its members (A3)."""
+        campaign = self.campaign(campaign_id)
+        org = self._nominee_org(nominee_type, nominee_id)
+        require_secretary(actor, org.org_id)
+        nomination = Nomination.nominate(
+            campaign=campaign, org=org.position.as_dict(), trace=self.trace(), title=title, nominee_type=nominee_type,
+            nominee_id=nominee_id, levels=self.leading_levels(org, Scope.parse(campaign.scope)), deeds=deeds,
+            nominated_by=actor.sub, eligibility=self.eligibility(campaign, title, nominee_type, nominee_id, org.org_id),
+            today=self.today())
+        self._save(nomination, slug="already-nominated", zh="该对象已在本活动中被推荐过此称号",
+                   en="Already nominated for this title in this campaign")
+        return nomination.id
+
+    def nomination(self, nomination_id: UUID | str) -> Nomination:
+        return self.load(UUID(str(nomination_id)), "nomination")
+
+    def _require_level(self, actor: Identity, n: Nomination) -> None:
+        """H3: a leading superior of the nominee, acting at the level the nomination is waiting at."""
+        org = self._org(n.org_id)
+        level = Scope.parse(n.level or n.levels[-1])
+        require_leading(actor, org.position, level.hierarchy)
+        if n.level is not None and level not in actor.scopes:
+            raise refuse(actor, f"the nomination is waiting at {level}, not at your level",
+                         f"该推荐对象正待 {level} 层级审议，不在您的层级", nomination=str(n.id))
+
+    def pass_level(self, actor: Identity, nomination_id: UUID, comment: str) -> Nomination:
+        """推荐上报: on to the next level; at the campaign's own level it becomes a candidate (quota, A4 again)."""
+        n = self.nomination(nomination_id)
+        self._require_level(actor, n)
+        stamp, trace = self.stamp(n.org_id), self.trace()
+        if not (n.at_top and n.state in ("pending", "held")):
+            n.pass_level(actor.sub, comment, stamp, trace)
+            self._save(n)
+            return n
+        campaign = self.campaign(n.campaign_id)
+        verdict = self.eligibility(campaign, n.title, n.nominee_type, n.nominee_id, n.org_id)
+        if not verdict["eligible"] and not verdict["override"]:
+            reasons = "；".join(verdict["reasons"])
+            raise Refused(f"Not eligible any more (A4): {reasons}", slug="ineligible",
+                          title_zh=f"已不符合推荐条件 (A4)：{reasons}", title_en="Not eligible (A4)",
+                          reasons=verdict["reasons"])
+        n.shortlist(campaign, actor.sub, comment, self.today(), stamp, trace)
+        self._save(n, campaign)
+        return n
+
+    def hold(self, actor: Identity, nomination_id: UUID, reason: str) -> Nomination:
+        return self._decide(actor, nomination_id, lambda n, o, t: n.hold(actor.sub, reason, o, t))
+
+    def reject(self, actor: Identity, nomination_id: UUID, reason: str) -> Nomination:
+        return self._decide(actor, nomination_id, lambda n, o, t: n.reject(actor.sub, reason, o, t))
+
+    def _decide(self, actor: Identity, nomination_id: UUID, do: Callable[[Nomination, dict, dict], None]) -> Nomination:
+        n = self.nomination(nomination_id)
+        self._require_level(actor, n)
+        do(n, self.stamp(n.org_id), self.trace())
+        self._save(n)
+        return n
+
+    # 公示 A5 ------------------------------------------------------------------------------------------
+    def raise_objection(self, nomination_id: UUID, text: str) -> str:
+        """Anyone may object during the publicity period; the objector is not identified."""
+        n = self.nomination(nomination_id)
+        campaign = self.campaign(n.campaign_id)
+        objection_id = n.raise_objection(campaign, text, self.today(), self.stamp(n.org_id), self.trace())
+        self._save(n)
+        return objection_id
+
+    def resolve_objection(self, actor: Identity, nomination_id: UUID, objection_id: str, upheld: bool,
+                          reason: str) -> Nomination:
+        n = self.nomination(nomination_id)
+        campaign = self.campaign(n.campaign_id)
+        self._require_authority(actor, campaign)
+        n.resolve_objection(campaign, objection_id, upheld, reason, actor.sub, self.stamp(n.org_id), self.trace())
+        self._save(n, campaign)
+        return n
+
+    # 表彰授予 and 撤销 A6 ----------------------------------------------------------------------------------
+    def grant(self, actor: Identity, campaign_id: UUID) -> Campaign:
+        """Every candidate at once, after 公示 and only when all objections are resolved (A5, A6)."""
+        campaign = self.campaign(campaign_id)
+        self._require_authority(actor, campaign)
+        today, trace = self.today(), self.trace()
+        candidates = [self.nomination(i) for i in campaign.candidates()]
+        campaign.grant(today, actor.sub, [str(n.id) for n in candidates], self.stamp(campaign.opener_org_id), trace)
+        for n in candidates:
+            n.grant(campaign, actor.sub, today, self.stamp(n.org_id), trace)
+        self._save(campaign, *candidates)
+        return campaign
+
+    def revoke(self, actor: Identity, nomination_id: UUID, reason: str) -> Nomination:
+        n = self.nomination(nomination_id)
+        self._require_authority(actor, self.campaign(n.campaign_id))
+        stamp, trace = self.stamp(n.org_id), self.trace()
+        n.revoke(reason, actor.sub, self.today(), stamp, trace)
+        changed: list[Any] = [n]
+        if self.exists(exemplar_id(n.id)):
+            exemplar: Exemplar = self.repository.get(exemplar_id(n.id))
+            exemplar.withdraw(reason, stamp, trace)
+            changed.append(exemplar)
+        self._save(*changed)
+        return n
+
+    # 先进典型 A7 --------------------------------------------------------------------------------------
+    def select_exemplar(self, actor: Identity, nomination_id: UUID, citation: str) -> UUID:
+        honour = self.nomination(nomination_id)
+        org = self._org(honour.org_id)
+        require_leading(actor, org.position, org.leading_hierarchy)
+        exemplar = Exemplar.select(honour=honour, citation=citation, by=actor.sub, org=org.position.as_dict(),
+                                   trace=self.trace())
+        self._save(exemplar, slug="already-exemplar", zh="该对象已是先进典型", en="Already an exemplar")
+        return exemplar.id
+
+    def exemplar(self, exemplar_uuid: UUID | str) -> Exemplar:
+        return self.load(UUID(str(exemplar_uuid)), "exemplar")
+
+    def promote(self, actor: Identity, exemplar_uuid: UUID, kind: str, headline: str, on: dt.date) -> Exemplar:
+        e = self.exemplar(exemplar_uuid)
+        org = self._org(e.org_id)
+        require_leading(actor, org.position, org.leading_hierarchy)
+        e.promote(kind, headline, on, actor.sub, org.position.as_dict(), self.trace())
+        self._save(e)
+        return e
+
+    def record_study(self, actor: Identity, exemplar_uuid: UUID, *, learner_type: str, learner_id: str, form: str,
+                     on: dt.date | None) -> UUID:
+        """学先进: an org (by its secretary) or a member (themself or their secretary) learnt from an exemplar."""
+        e = self.exemplar(exemplar_uuid)
+        if learner_type not in LEARNERS:
+            raise Invalid(f"learner_type must be one of {list(LEARNERS)}", slug="learner-type")
+        if learner_type == "member":
+            assert self.directory is not None
+            learner_org = self.directory.member(learner_id).org_id
+            require_member_or_secretary(actor, learner_org, [learner_id])
+        else:
+            learner_org = self._org(learner_id).org_id
+            require_secretary(actor, learner_org)
+        today = self.today()
+        study = Study.record(exemplar=e, learner_type=learner_type, learner_id=learner_id, form=form, on=on or today,
+                             today=today, by=actor.sub, org=self.stamp(learner_org), trace=self.trace())
+        self._save(study)
+        return study.id

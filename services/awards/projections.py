@@ -1,0 +1,237 @@
+"""Read models from the awards stream: campaigns, the nominations queue (A3), the roll of honour 光荣榜
+(A6), exemplars 先进典型 and the 学先进 record (A7). Positions are those carried by each event (H5), so a
+scope sees what lay in its subtree when it happened, in either hierarchy (H4)."""
+
+from __future__ import annotations
+
+import json
+
+from shared.db import Database, Tx
+from shared.envelope import Envelope
+from shared.projection import Projection, handles
+from shared.scope import Scope
+
+
+class AwardsRecord(Projection):
+    name = "record"
+    source = "awards"
+    tables = ("aw_campaigns", "aw_nominations", "aw_honours", "aw_exemplars", "aw_promotions", "aw_studies")
+    ddl = """
+    CREATE TABLE IF NOT EXISTS aw_campaigns (
+        campaign_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, year INTEGER NOT NULL,
+        scope TEXT NOT NULL, opener_org_id TEXT NOT NULL, local_path TEXT NOT NULL, vertical_path TEXT NOT NULL,
+        titles TEXT NOT NULL, nomination_until TEXT NOT NULL, publicity_from TEXT NOT NULL,
+        publicity_until TEXT NOT NULL, grant_on TEXT NOT NULL, granted_on TEXT);
+    CREATE TABLE IF NOT EXISTS aw_nominations (
+        nomination_id TEXT PRIMARY KEY, campaign_id TEXT NOT NULL, title TEXT NOT NULL, nominee_type TEXT NOT NULL,
+        nominee_id TEXT NOT NULL, org_id TEXT NOT NULL, local_path TEXT NOT NULL, vertical_path TEXT NOT NULL,
+        year INTEGER NOT NULL, state TEXT NOT NULL, level TEXT, levels TEXT NOT NULL, eligible INTEGER NOT NULL,
+        overridden INTEGER NOT NULL, last_reason TEXT, open_objections INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS aw_nominations_campaign ON aw_nominations (campaign_id, state);
+    CREATE INDEX IF NOT EXISTS aw_nominations_level ON aw_nominations (level, state);
+    CREATE TABLE IF NOT EXISTS aw_honours (
+        nomination_id TEXT PRIMARY KEY, campaign_id TEXT NOT NULL, campaign_name TEXT NOT NULL, title TEXT NOT NULL,
+        nominee_type TEXT NOT NULL, nominee_id TEXT NOT NULL, org_id TEXT NOT NULL, local_path TEXT NOT NULL,
+        vertical_path TEXT NOT NULL, year INTEGER NOT NULL, granted_on TEXT NOT NULL, revoked_on TEXT,
+        revoke_reason TEXT);
+    CREATE INDEX IF NOT EXISTS aw_honours_year ON aw_honours (year, local_path);
+    CREATE TABLE IF NOT EXISTS aw_exemplars (
+        exemplar_id TEXT PRIMARY KEY, nomination_id TEXT NOT NULL, title TEXT NOT NULL, nominee_type TEXT NOT NULL,
+        nominee_id TEXT NOT NULL, org_id TEXT NOT NULL, local_path TEXT NOT NULL, vertical_path TEXT NOT NULL,
+        year INTEGER NOT NULL, citation TEXT NOT NULL, promotions INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE IF NOT EXISTS aw_promotions (
+        event_id TEXT PRIMARY KEY, exemplar_id TEXT NOT NULL, kind TEXT NOT NULL, headline TEXT NOT NULL,
+        on_date TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS aw_studies (
+        study_id TEXT PRIMARY KEY, exemplar_id TEXT NOT NULL, learner_type TEXT NOT NULL, learner_id TEXT NOT NULL,
+        learner_org_id TEXT NOT NULL, local_path TEXT NOT NULL, vertical_path TEXT NOT NULL, form TEXT NOT NULL,
+        on_date TEXT NOT NULL, year INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS aw_studies_exemplar ON aw_studies (exemplar_id);
+    """
+
+    # campaigns -------------------------------------------------------------------------------------
+    @handles("campaign_opened")
+    def campaign_opened(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute(
+            "INSERT INTO aw_campaigns (campaign_id, name, kind, year, scope, opener_org_id, local_path, vertical_path, "
+            "titles, nomination_until, publicity_from, publicity_until, grant_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id) DO NOTHING",
+            [env.subject, d["name"], d["kind"], d["year"], d["scope"], d["opener_org_id"], env.localpath,
+             env.verticalpath, json.dumps(d["titles"], ensure_ascii=False), d["nomination_until"],
+             d["publicity_from"], d["publicity_until"], d["grant_on"]],
+        )
+
+    @handles("campaign_granted")
+    def campaign_granted(self, tx: Tx, env: Envelope) -> None:
+        tx.execute("UPDATE aw_campaigns SET granted_on = ? WHERE campaign_id = ?", [env.data["on"], env.subject])
+
+    # nominations -----------------------------------------------------------------------------------
+    @handles("nominated")
+    def nominated(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute(
+            "INSERT INTO aw_nominations (nomination_id, campaign_id, title, nominee_type, nominee_id, org_id, "
+            "local_path, vertical_path, year, state, level, levels, eligible, overridden, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT (nomination_id) DO NOTHING",
+            [env.subject, d["campaign_id"], d["title"], d["nominee_type"], d["nominee_id"], env.orgid, env.localpath,
+             env.verticalpath, d["year"], d["levels"][0], json.dumps(d["levels"]), int(d["eligibility"]["eligible"]),
+             int(d["eligibility"]["override"] is not None), env.time],
+        )
+
+    def _nomination(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
+        tx.execute(f"UPDATE aw_nominations SET {sets}, updated_at = ? WHERE nomination_id = ?",
+                   [*params, env.time, env.subject])
+
+    @handles("recommended")
+    def recommended(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "state = 'pending', level = ?, last_reason = NULL", [env.data["next_level"]])
+
+    @handles("held")
+    def held(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "state = 'held', last_reason = ?", [env.data["reason"]])
+
+    @handles("rejected")
+    def rejected(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "state = 'rejected', level = NULL, last_reason = ?", [env.data["reason"]])
+
+    @handles("shortlisted")
+    def shortlisted(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "state = 'shortlisted', level = NULL", [])
+
+    @handles("objection_raised")
+    def objection_raised(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "open_objections = open_objections + 1", [])
+
+    @handles("objection_resolved")
+    def objection_resolved(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "open_objections = open_objections - 1", [])
+
+    @handles("withdrawn")
+    def withdrawn(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "state = 'withdrawn', last_reason = ?", [env.data["reason"]])
+
+    # the roll of honour (A6) -------------------------------------------------------------------------
+    @handles("granted")
+    def granted(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        self._nomination(tx, env, "state = 'granted'", [])
+        tx.execute(
+            "INSERT INTO aw_honours (nomination_id, campaign_id, campaign_name, title, nominee_type, nominee_id, org_id,"
+            " local_path, vertical_path, year, granted_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (nomination_id) DO NOTHING",
+            [env.subject, d["campaign_id"], d["campaign_name"], d["title"], d["nominee_type"], d["nominee_id"],
+             env.orgid, env.localpath, env.verticalpath, d["year"], d["on"]],
+        )
+
+    @handles("revoked")
+    def revoked(self, tx: Tx, env: Envelope) -> None:
+        self._nomination(tx, env, "state = 'revoked', last_reason = ?", [env.data["reason"]])
+        tx.execute("UPDATE aw_honours SET revoked_on = ?, revoke_reason = ? WHERE nomination_id = ?",
+                   [env.data["on"], env.data["reason"], env.subject])
+
+    # exemplars and 学先进 (A7) -----------------------------------------------------------------------
+    @handles("exemplar_selected")
+    def exemplar_selected(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute(
+            "INSERT INTO aw_exemplars (exemplar_id, nomination_id, title, nominee_type, nominee_id, org_id, local_path,"
+            " vertical_path, year, citation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exemplar_id) DO NOTHING",
+            [env.subject, d["nomination_id"], d["title"], d["nominee_type"], d["nominee_id"], env.orgid,
+             env.localpath, env.verticalpath, d["year"], d["citation"]],
+        )
+
+    @handles("exemplar_promoted")
+    def exemplar_promoted(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute("UPDATE aw_exemplars SET promotions = promotions + 1 WHERE exemplar_id = ?", [env.subject])
+        tx.execute("INSERT INTO aw_promotions (event_id, exemplar_id, kind, headline, on_date) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (event_id) DO NOTHING", [env.id, env.subject, d["kind"], d["headline"], d["on"]])
+
+    @handles("exemplar_withdrawn")
+    def exemplar_withdrawn(self, tx: Tx, env: Envelope) -> None:
+        tx.execute("UPDATE aw_exemplars SET active = 0 WHERE exemplar_id = ?", [env.subject])
+
+    @handles("studied")
+    def studied(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute(
+            "INSERT INTO aw_studies (study_id, exemplar_id, learner_type, learner_id, learner_org_id, local_path, "
+            "vertical_path, form, on_date, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (study_id) DO NOTHING",
+            [env.subject, d["exemplar_id"], d["learner_type"], d["learner_id"], env.orgid, env.localpath,
+             env.verticalpath, d["form"], d["on"], int(d["on"][:4])],
+        )
+
+
+# queries ----------------------------------------------------------------------------------------------
+def _where(scope: Scope, prefix: str = "") -> tuple[list[str], list]:
+    where, params = scope.sql_filter(f"{prefix}local_path", f"{prefix}vertical_path")
+    return [where], list(params)
+
+
+def nominations(db: Database, scope: Scope, *, campaign_id: str | None, state: str | None,
+                awaiting: str | None, limit: int, offset: int) -> dict:
+    """A3: the nominations in a scope; ``awaiting`` = the level (a scope string) they are waiting at."""
+    clauses, params = _where(scope)
+    for column, value in (("campaign_id", campaign_id), ("state", state), ("level", awaiting)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if awaiting:
+        clauses.append("state IN ('pending', 'held')")
+    where = " AND ".join(clauses)
+    total = db.one(f"SELECT COUNT(*) AS n FROM aw_nominations WHERE {where}", params)
+    rows = db.query(f"SELECT * FROM aw_nominations WHERE {where} ORDER BY updated_at, nomination_id "
+                    f"LIMIT {int(limit)} OFFSET {int(offset)}", params)
+    for r in rows:
+        r["levels"] = json.loads(r["levels"])
+        r["eligible"], r["overridden"] = bool(r["eligible"]), bool(r["overridden"])
+    return {"total": int(total["n"]) if total else 0, "limit": limit, "offset": offset, "items": rows}
+
+
+def honours(db: Database, scope: Scope, year: int | None, include_revoked: bool) -> list[dict]:
+    """光荣榜 (A6): the honours granted to orgs and members in a scope, per year."""
+    clauses, params = _where(scope)
+    if year:
+        clauses.append("year = ?")
+        params.append(year)
+    if not include_revoked:
+        clauses.append("revoked_on IS NULL")
+    return db.query(f"SELECT * FROM aw_honours WHERE {' AND '.join(clauses)} ORDER BY year DESC, title, org_id, "
+                    "nominee_id", params)
+
+
+def exemplars(db: Database, scope: Scope) -> list[dict]:
+    clauses, params = _where(scope)
+    rows = db.query(f"SELECT * FROM aw_exemplars WHERE {' AND '.join(clauses)} ORDER BY year DESC, exemplar_id",
+                    params)
+    for r in rows:
+        r["active"] = bool(r["active"])
+        r["items"] = db.query("SELECT kind, headline, on_date FROM aw_promotions WHERE exemplar_id = ? "
+                              "ORDER BY on_date", [r["exemplar_id"]])
+    return rows
+
+
+def study_report(db: Database, scope: Scope, year: int | None) -> dict:
+    """学先进 (A7): who (learners in the scope) learnt from whom (any exemplar), and how often."""
+    clauses, params = _where(scope, "s.")
+    if year:
+        clauses.append("s.year = ?")
+        params.append(year)
+    rows = db.query(
+        "SELECT s.learner_type, s.learner_id, s.learner_org_id, s.form, s.on_date, s.exemplar_id, e.title, "
+        "e.nominee_type AS exemplar_type, e.nominee_id AS exemplar_id_of, e.org_id AS exemplar_org_id "
+        f"FROM aw_studies s JOIN aw_exemplars e ON e.exemplar_id = s.exemplar_id WHERE {' AND '.join(clauses)} "
+        "ORDER BY s.on_date, s.study_id", params)
+    by_exemplar: dict[str, dict] = {}
+    for r in rows:
+        r["exemplar"] = {"type": r.pop("exemplar_type"), "id": r.pop("exemplar_id_of"),
+                         "org_id": r.pop("exemplar_org_id"), "title": r.pop("title")}
+        entry = by_exemplar.setdefault(r["exemplar_id"], {"exemplar_id": r["exemplar_id"], **r["exemplar"],
+                                                          "studies": 0, "learners": set()})
+        entry["studies"] += 1
+        entry["learners"].add(f"{r['learner_type']}:{r['learner_id']}")
+    summary = [{**e, "learners": sorted(e["learners"])} for e in by_exemplar.values()]
+    return {"studies": rows, "by_exemplar": summary}

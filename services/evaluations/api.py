@@ -1,0 +1,203 @@
+"""HTTP routes of the evaluations service: thin — parse, call the application, shape the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from shared.api import MAX_TEXT, Caller, Command, Paging
+from shared.auth import require_scope, require_sees
+from shared.errors import Invalid
+from shared.scope import Scope, ScopeError
+from shared.service import ServiceRuntime
+
+from .ballots import period_token
+from .domain import CONTESTS, MODES, PURPOSES, SHOWS, SUBJECT_TYPES, EvaluationRound
+from .projections import queue, result_row
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Weights = dict[Literal[tuple(MODES)], Annotated[float, Field(gt=0, le=100)]]  # type: ignore[misc]
+Rate = Annotated[float, Field(ge=0, le=1)]
+
+
+class Period(Command):
+    modes: Weights = Field(min_length=1)
+    start: dt.date
+    end: dt.date
+    min_participation: Rate = 0.5
+    publish: bool = False
+
+
+class OpenRound(Period):
+    subject_type: Literal[tuple(SUBJECT_TYPES)]  # type: ignore[valid-type]
+    subject_id: Annotated[str, Field(min_length=1, max_length=64)]
+    purpose: Literal[tuple(PURPOSES)]  # type: ignore[valid-type]
+    year: int = Field(ge=2000, le=2100)
+    eligible: int = Field(ge=1, le=1_000_000)
+
+
+class Democratic(Period):
+    year: int = Field(ge=2000, le=2100)
+
+
+class Rating(Command):
+    mode: Literal[tuple(MODES)]  # type: ignore[valid-type]
+    score: float = Field(ge=0, le=100)
+
+
+class AnnualBatch(Command):
+    year: int = Field(ge=2000, le=2100)
+
+
+class RegisterWindow(Command):
+    window_id: Id
+    org_id: Id
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Disclosure(Command):
+    show: Literal[tuple(SHOWS)]  # type: ignore[valid-type]
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    content: Text
+
+
+class ContestScore(Command):
+    contest: Literal[tuple(CONTESTS)]  # type: ignore[valid-type]
+    label: Annotated[str, Field(min_length=1, max_length=64)]
+    target: Id
+    score: float = Field(ge=0, le=100)
+
+
+def round_view(r: EvaluationRound) -> dict:
+    return {"round_id": str(r.id), "org_id": r.org_id, "subject_type": r.subject_type, "subject_id": r.subject_id,
+            "purpose": r.purpose, "year": r.year, "modes": r.modes, "start": r.start, "end": r.end,
+            "min_participation": r.min_participation, "eligible": r.eligible, "state": r.state, "publish": r.publish,
+            "participation": r.participation(), "counts": {m: len(r.ratings.get(m, [])) for m in r.modes},
+            "score": r.score, "grade": r.grade, "version": r.version}
+
+
+def parse_scope(text: str) -> Scope:
+    try:
+        return Scope.parse(text)
+    except ScopeError as exc:
+        raise Invalid(str(exc), slug="scope", title_zh="范围格式有误") from None
+
+
+def routes(rt: ServiceRuntime) -> APIRouter:
+    app = rt.app
+    router = APIRouter()
+
+    def done(r: EvaluationRound) -> dict:
+        rt.nudge()
+        return round_view(r)
+
+    # rounds (E6) --------------------------------------------------------------------------------
+    @router.post("/rounds", status_code=201, summary="开展评议 open a round (E6)")
+    def open_round(body: OpenRound, who: Caller) -> dict:
+        return done(app.open_round(who, **body.model_dump()))
+
+    @router.get("/rounds/{round_id}", summary="one round with its live tallies or result (write model)")
+    def get_round(round_id: UUID, who: Caller) -> dict:
+        r = app.round(round_id)
+        if not (who.role == "member" and r.subject_type == "member" and who.sub == r.subject_id):
+            require_sees(who, rt.directory.position(r.org_id))  # the subject gets its result fed back (E6)
+        return round_view(r)
+
+    @router.post("/rounds/{round_id}/ratings", summary="评议打分 rate in one mode (P7, E4; one vote, E5)")
+    def rate(round_id: UUID, body: Rating, who: Caller) -> dict:
+        return done(app.rate(who, round_id, body.mode, body.score))
+
+    @router.post("/rounds/{round_id}/close", summary="结束评议 close (before the end date only once 参与面 is met)")
+    def close(round_id: UUID, who: Caller) -> dict:
+        return done(app.close(who, round_id))
+
+    @router.get("/rounds/{round_id}/link", summary="群众评议二维码链接 the round's QR link for service users (E5)")
+    def link(round_id: UUID, who: Caller) -> dict:
+        r = app.round(round_id)
+        app.require_organiser(who, r.org_id)
+        if "mass" not in r.modes:
+            raise Invalid("this round has no 群众评议 mode", slug="no-mass-mode", title_zh="本轮评议不含群众评议")
+        token = period_token(rt.settings, r.id)
+        return {"round_id": str(r.id), "path": f"/evaluations/rate/{token}", "period_token": token}
+
+    @router.post("/orgs/{org_id}/democratic", status_code=201, summary="民主评议党员 every member's annual round (E7)")
+    def democratic(org_id: str, body: Democratic, who: Caller) -> dict:
+        rounds = app.open_democratic(who, org_id, **body.model_dump())
+        rt.nudge()
+        return {"org_id": org_id, "year": body.year, "rounds": [round_view(r) for r in rounds]}
+
+    @router.post("/orgs/{org_id}/pledge-rounds", status_code=202,
+                 summary="年度承诺评议 queue the annual pledges of a year for evaluation (P7)")
+    def annual_pledges(org_id: str, body: AnnualBatch, who: Caller) -> dict:
+        app.require_organiser(who, org_id)
+        queued = queue_annual(rt, "org_id = ? AND year = ?", [org_id, body.year])
+        return {"org_id": org_id, "year": body.year, "queued": queued}
+
+    @router.get("/results", summary="评议结果 rounds and results under a scope (H4)")
+    def results(who: Caller, page: Paging, scope: Annotated[str, Query(examples=["local:13/1301"])],
+                purpose: str | None = None, year: int | None = None, state: str | None = None,
+                subject_id: str | None = None) -> dict:
+        parsed = parse_scope(scope)
+        require_scope(who, parsed)
+        where, params = parsed.sql_filter()
+        for column, value in (("purpose", purpose), ("year", year), ("state", state), ("subject_id", subject_id)):
+            if value is not None:
+                where += f" AND {column} = ?"
+                params.append(value)
+        total = rt.db.one(f"SELECT COUNT(*) AS n FROM ev_rounds WHERE {where}", params)
+        rows = rt.db.query(f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id "
+                           f"LIMIT {page.limit} OFFSET {page.offset}", params)
+        return {"total": int(total["n"]) if total else 0, "items": [result_row(r) for r in rows]}
+
+    # windows (E1–E3) ----------------------------------------------------------------------------
+    @router.post("/windows", status_code=201, summary="登记窗口单位 register a service window (E1)")
+    def register_window(body: RegisterWindow, who: Caller) -> dict:
+        w = app.register_window(who, body.window_id, body.org_id, body.name)
+        rt.nudge()
+        return {"window_id": w.window_id, "org_id": w.org_id, "name": w.name, "page": f"/evaluations/windows/{w.window_id}"}
+
+    @router.post("/windows/{window_id}/disclosures", status_code=201, summary="三亮 a dated disclosure (E2)")
+    def disclose(window_id: str, body: Disclosure, who: Caller) -> dict:
+        w = app.disclose(who, window_id, body.show, body.title, body.content)
+        rt.nudge()
+        return {"window_id": window_id, "disclosures": w.disclosures}
+
+    @router.post("/windows/{window_id}/contests", status_code=201, summary="三比 record a contest score (E3)")
+    def contest(window_id: str, body: ContestScore, who: Caller) -> dict:
+        app.score_contest(who, window_id, body.contest, body.label, body.target, body.score)
+        rt.nudge()
+        return body.model_dump() | {"window_id": window_id}
+
+    @router.get("/contests/ranking", summary="三比排名 ranking of one contest round within a scope (E3)")
+    def ranking(who: Caller, scope: str, contest: Literal[tuple(CONTESTS)], label: str) -> dict:  # type: ignore[valid-type]
+        parsed = parse_scope(scope)
+        require_scope(who, parsed)
+        where, params = parsed.sql_filter()
+        rows = rt.db.query(f"SELECT window_id, org_id, target_id, score FROM ev_contest_scores WHERE {where} "
+                           "AND contest = ? AND label = ? ORDER BY score DESC, target_id", [*params, contest, label])
+        ranked, previous = [], None
+        for i, r in enumerate(rows, start=1):  # equal scores share a rank (1, 2, 2, 4)
+            rank = ranked[-1]["rank"] if previous == r["score"] else i
+            ranked.append({"rank": rank, **r})
+            previous = r["score"]
+        return {"scope": str(parsed), "contest": contest, "contest_zh": CONTESTS[contest], "label": label,
+                "items": ranked}
+
+    return router
+
+
+def queue_annual(rt: ServiceRuntime, where: str, params: list) -> int:
+    """P7: annual pledges that reached fulfilment (publicised, completed, unfulfilled) get their yearly round.
+    Queued rows become rounds in the next job run (jobs.open_pledge_rounds); queuing twice changes nothing."""
+    rows = rt.db.query(f"SELECT pledge_id, last_event_id, correlation_id FROM ev_pledges WHERE kind = 'annual' AND "
+                       f"state IN ('publicised', 'completed', 'unfulfilled') AND {where}", params)
+    at = dt.datetime.now(dt.UTC).isoformat()
+    with rt.db.transaction() as tx:
+        for r in rows:
+            queue(tx, r["pledge_id"], r["last_event_id"], r["correlation_id"], at)
+    return len(rows)

@@ -1,0 +1,105 @@
+"""Server-rendered pages (mounted at ``/evaluations``): a window's public page with its 三亮 (E2), 三比
+(E3) and published results, and the mobile rating form service users reach through the QR link (E5)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from shared.errors import Invalid, NotFound, Problem, Refused
+from shared.service import ServiceRuntime
+
+from . import ballots
+from .domain import CONTESTS, SATISFACTION, SHOWS
+from .projections import result_row
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
+MAX_COMMENT = 500
+
+
+def render(name: str, status: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status)
+
+
+def problem_page(p: Problem) -> HTMLResponse:
+    return render("message.html", p.status, ok=False, title_zh=p.title_zh, title_en=p.title_en, slug=p.slug)
+
+
+def pages(rt: ServiceRuntime) -> APIRouter:
+    router = APIRouter()
+    rt.db.script(ballots.BALLOT_DDL)
+    limiter = ballots.RateLimiter()
+
+    @router.get("/windows/{window_id}", response_class=HTMLResponse)
+    def window_page(window_id: str) -> HTMLResponse:
+        w = rt.db.one("SELECT * FROM ev_windows WHERE window_id = ?", [window_id])
+        if w is None:
+            return problem_page(NotFound(slug="window-not-found", title_zh="窗口不存在", title_en="Unknown window"))
+        disclosures = rt.db.query("SELECT show_kind, title, content, disclosed_on FROM ev_disclosures "
+                                  "WHERE window_id = ? ORDER BY disclosed_on DESC, event_id", [window_id])
+        rounds = [result_row(r) for r in rt.db.query(
+            "SELECT * FROM ev_rounds WHERE subject_type = 'window' AND subject_id = ? ORDER BY end_on DESC",
+            [window_id])]
+        links = [{"end": r["end_on"], "path": f"/evaluations/rate/{ballots.period_token(rt.settings, r['round_id'])}"}
+                 for r in rounds if r["state"] == "open" and r["has_mass"]]
+        scores = rt.db.query("SELECT contest, label, target_id, score FROM ev_contest_scores WHERE window_id = ? "
+                             "ORDER BY label DESC, contest, score DESC", [window_id])
+        return render("window.html", window=w, shows=SHOWS, contests=CONTESTS, links=links, scores=scores,
+                      disclosures=disclosures, results=[r for r in rounds if r["state"] == "completed" and r["publish"]])
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def open_round(token: str):
+        round_id = ballots.round_of(rt.settings, token)
+        r = rt.app.round(round_id)
+        if r.state != "open" or "mass" not in r.modes:
+            raise Refused("the round is not open for mass rating", slug="round-closed", title_zh="本轮评议已结束或不含群众评议",
+                          title_en="This round is not open for mass rating")
+        return r
+
+    @router.get("/rate/{token}", response_class=HTMLResponse)
+    def rating_form(token: str, request: Request) -> HTMLResponse:
+        try:
+            limiter.check(client(request))
+            r = open_round(token)
+            ballot = ballots.issue_ballot(rt.db, r.id)
+        except Problem as p:
+            return problem_page(p)
+        response = render("rate.html", token=token, ballot=ballot, scale=list(SATISFACTION), subject_id=r.subject_id,
+                          end=r.end, max_comment=MAX_COMMENT)
+        if not request.cookies.get(ballots.DEVICE_COOKIE):
+            response.set_cookie(ballots.DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400, httponly=True,
+                                samesite="lax")
+        return response
+
+    @router.post("/rate/{token}", response_class=HTMLResponse)
+    def vote(token: str, request: Request, ballot: Annotated[str, Form(max_length=100)],
+             satisfaction: Annotated[str, Form(max_length=10)],
+             comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "") -> HTMLResponse:
+        try:
+            limiter.check(client(request))
+            round_id: UUID = ballots.round_of(rt.settings, token)
+            if satisfaction not in SATISFACTION:
+                raise Invalid("choose one of the satisfaction levels", slug="satisfaction", title_zh="请选择满意程度",
+                              title_en="Choose a satisfaction level")
+            device = request.cookies.get(ballots.DEVICE_COOKIE)
+            if not device:
+                raise Invalid("cookies are needed to vote", slug="no-device", title_zh="请允许浏览器使用 Cookie 后再投票",
+                              title_en="Enable cookies to vote")
+            ballot_hash = ballots.check_ballot(rt.db, round_id, ballot)
+            rt.app.vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device),
+                             SATISFACTION[satisfaction])
+            ballots.record_vote(rt.db, round_id, ballot_hash, satisfaction, comment.strip() or None)
+        except Problem as p:
+            return problem_page(p)
+        rt.nudge()
+        return render("message.html", ok=True, title_zh="感谢您的评议！", title_en="Thank you for your rating!", slug="voted")
+
+    return router

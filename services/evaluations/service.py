@@ -1,0 +1,21 @@
+"""The evaluations service 评议, as the kernel runs it."""
+
+from shared.service import ServiceSpec
+
+from .api import routes
+from .application import EvaluationsApp
+from .contract import CONTRACT
+from .jobs import close_due_rounds, open_pledge_rounds
+from .pages import pages
+from .projections import PledgesToEvaluate, Rounds
+
+SPEC = ServiceSpec(
+    name="evaluations",
+    title="评议",
+    application=EvaluationsApp,
+    contract=CONTRACT,
+    projections=lambda: [Rounds(), PledgesToEvaluate()],
+    routes=routes,
+    pages=pages,
+    jobs=[open_pledge_rounds, close_due_rounds],
+)

@@ -1,0 +1,226 @@
+"""The grading write model: each command checks the actor (shared.auth, H3), the directory replica and
+the aggregates, then records — or refuses and records nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from shared.application import ServiceApplication
+from shared.auth import Identity, refuse, require_leading, require_scope, require_secretary, require_sees
+from shared.directory.domain import DOMAINS
+from shared.directory.replica import OrgRecord
+from shared.errors import Invalid, NotFound, Refused
+from shared.scope import Scope, ScopeError
+
+from .domain import GradingCycle, OrgGrading, cycle_id_for, grading_id_for
+from .domain import refuse as refuse_state
+from .projections import mass_result
+
+COUNTY_DEPTH = 3  # G1: a county-or-higher organisation dept issues the territorial cycle
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def parse_scope(text: str) -> Scope:
+    try:
+        return Scope.parse(text)
+    except ScopeError as exc:
+        raise Invalid(str(exc), slug="scope", title_zh="范围格式不正确", title_en="Invalid scope") from None
+
+
+class GradingApp(ServiceApplication):
+    service = "grading"
+    today: Callable[[], dt.date] = staticmethod(utc_today)
+
+    # 安排部署 (G1, G2) ---------------------------------------------------------------------------------
+    def deploy(self, actor: Identity, *, year: int, scope: str, issuer_org_id: str, schemes: dict,
+               ratio: dict | None) -> GradingCycle:
+        parsed = parse_scope(scope)
+        if actor.role != "org_admin":
+            raise refuse(actor, "only an organisation dept deploys a grading cycle (G1)", "只有组织部门可以安排部署定级工作 (G1)")
+        require_scope(actor, parsed)
+        if parsed.hierarchy == "local" and len(parsed.path) > COUNTY_DEPTH:
+            raise Invalid(f"{parsed} is below county level (G1)", slug="grading-issuer",
+                          title_zh="定级工作由县级以上组织部门部署 (G1)", title_en="Issued by county level or higher (G1)")
+        unknown = sorted(set(schemes) - set(DOMAINS))
+        if unknown:
+            raise Invalid(f"unknown domains {unknown}; one of {DOMAINS}", slug="grading-domain",
+                          title_zh="领域不存在", title_en="Unknown domain")
+        issuer = self.directory.org(issuer_org_id)  # type: ignore[union-attr]
+        if not parsed.contains(issuer.position):
+            raise Invalid(f"the issuer {issuer_org_id} is not inside {parsed}", slug="grading-issuer",
+                          title_zh="部署机关须在其部署范围内", title_en="Issuer outside the scope")
+        if self.exists(cycle_id_for(str(parsed), year)):
+            raise refuse_state("grading-cycle-exists", f"{parsed} 的 {year} 年度定级周期已部署",
+                               f"the {year} cycle of {parsed} is deployed already")
+        covered = [o for o in self.directory.orgs_in(parsed)  # type: ignore[union-attr]
+                   if o.domain in schemes and o.leading_hierarchy == parsed.hierarchy]
+        cycle = GradingCycle.deploy(year=year, scope=str(parsed), issuer_org_id=issuer_org_id, schemes=schemes,
+                                    ratio=ratio, orgs_in_scope=len(covered), by=actor.sub,
+                                    org=issuer.position.as_dict(), trace=self.trace())
+        self.save(cycle)
+        return cycle
+
+    def cycle(self, cycle_id: UUID) -> GradingCycle:
+        return self.load(cycle_id, "cycle")
+
+    def require_sees_cycle(self, actor: Identity, cycle: GradingCycle) -> None:
+        """H4: the cycle is visible to scopes above or below its own (either direction of the subtree)."""
+        scope = Scope.parse(cycle.scope)
+        if any(scope.within(s) or s.within(scope) for s in actor.scopes) and actor.role != "downstream":
+            return
+        if actor.org and self._covers(cycle, self.directory.org(actor.org)):  # type: ignore[union-attr]
+            return
+        raise refuse(actor, f"cycle {cycle.id} is outside your scope", "该定级周期不在您的管辖范围内")
+
+    @staticmethod
+    def _covers(cycle: GradingCycle, org: OrgRecord) -> bool:
+        scope = Scope.parse(cycle.scope)
+        return scope.contains(org.position) and org.leading_hierarchy == scope.hierarchy and org.domain in cycle.schemes
+
+    def _covered_org(self, cycle: GradingCycle, org_id: str) -> OrgRecord:
+        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        scope = Scope.parse(cycle.scope)
+        if not scope.contains(org.position):
+            raise refuse_state("grading-not-covered", f"{org_id} 不在本周期范围 {cycle.scope} 内",
+                               f"{org_id} is outside the cycle's scope {cycle.scope}")
+        if org.leading_hierarchy != scope.hierarchy:
+            raise refuse_state("grading-not-covered",
+                               f"{org_id} 的管理方式为 {org.mode}，由{'垂直' if org.mode == 'c' else '属地'}系统领导定级 (H3)",
+                               f"{org_id} (mode {org.mode}) is graded by its leading {org.leading_hierarchy} "
+                               "hierarchy's cycle (H3)")
+        cycle.scheme_for(org.domain)
+        return org
+
+    # 分类定级 (G3, G4, G5) --------------------------------------------------------------------------------
+    def grading(self, cycle_id: UUID, org_id: str) -> OrgGrading:
+        return self.load(grading_id_for(cycle_id, org_id), "grading")
+
+    def _grading_for(self, cycle: GradingCycle, org: OrgRecord) -> OrgGrading:
+        gid = grading_id_for(cycle.id, org.org_id)
+        if self.exists(gid):
+            return self.repository.get(gid)
+        return OrgGrading.open(str(cycle.id), org.org_id, cycle.year, org.domain, cycle.scheme_for(org.domain)["hash"],
+                               org.position.as_dict(), self.trace())
+
+    def self_assess(self, actor: Identity, cycle_id: UUID, org_id: str, items: dict, evidence: dict) -> OrgGrading:
+        """自评 by the org itself (its secretary)."""
+        require_secretary(actor, org_id)
+        cycle = self.cycle(cycle_id)
+        org = self._covered_org(cycle, org_id)
+        grading = self._grading_for(cycle, org)
+        grading.self_assess(cycle.scheme_for(org.domain)["scheme"], items, evidence, org.position.as_dict(), self.trace())
+        self.save(grading)
+        return grading
+
+    def superior_assess(self, actor: Identity, cycle_id: UUID, org_id: str, items: dict,
+                        comment: str | None) -> OrgGrading:
+        """上级评定: the leading superior only (H3); a guiding one is refused with that reason."""
+        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        require_leading(actor, org.position, org.leading_hierarchy)
+        cycle = self.cycle(cycle_id)
+        self._covered_org(cycle, org_id)
+        grading = self._grading_for(cycle, org)
+        grading.superior_assess(cycle.scheme_for(org.domain)["scheme"], items, comment, actor.sub,
+                                org.position.as_dict(), self.trace())
+        self.save(grading)
+        return grading
+
+    def record_override(self, actor: Identity, cycle_id: UUID, org_id: str, grade: str, reason: str) -> GradingCycle:
+        """G5 例外: the issuing authority (an org dept over the cycle's scope) allows one determination."""
+        cycle = self.cycle(cycle_id)
+        if actor.role != "org_admin":
+            raise refuse(actor, "only the issuing organisation dept may override the ratio rules (G5)",
+                         "只有部署定级工作的组织部门可以例外批准 (G5)")
+        require_scope(actor, Scope.parse(cycle.scope))
+        org = self._covered_org(cycle, org_id)
+        cycle.record_override(org_id, grade, cycle.scheme_for(org.domain)["scheme"]["ladder"], reason, actor.sub,
+                              org.position.as_dict(), self.trace())
+        self.save(cycle)
+        return cycle
+
+    def determine(self, actor: Identity, cycle_id: UUID, org_id: str, grade: str | None,
+                  reason: str | None) -> OrgGrading:
+        """定级确定 (G4) by the leading superior, within the ratio rules (G5) or with a recorded override."""
+        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        require_leading(actor, org.position, org.leading_hierarchy)
+        cycle = self.cycle(cycle_id)
+        self._covered_org(cycle, org_id)
+        gid = grading_id_for(cycle.id, org_id)
+        if not self.exists(gid):
+            raise refuse_state("grading-incomplete", f"{org_id} 尚未自评和上级评定 (G3)",
+                               f"{org_id} has neither self-assessment nor superior assessment (G3)")
+        grading: OrgGrading = self.repository.get(gid)
+        scheme = cycle.scheme_for(org.domain)["scheme"]
+        proposal = grading.proposal(scheme, mass_result(self.directory.db, org_id, cycle.year),  # type: ignore[union-attr]
+                                    grade, reason, self._previous(cycle, org_id))
+        override = cycle.admit(org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))
+        grading.determine(proposal, override, actor.sub, org.position.as_dict(), self.trace())
+        cycle.tally(org_id, proposal["rank"], len(proposal["ladder"]))
+        try:
+            self.save(cycle, grading)
+        except IntegrityError:
+            raise Refused("another determination in this cycle was recorded at the same moment; retry",
+                          slug="grading-concurrent", title_zh="同一周期内另一定级同时提交，请重试",
+                          title_en="Concurrent determination; retry") from None
+        return grading
+
+    def _previous(self, cycle: GradingCycle, org_id: str) -> dict | None:
+        """G8: last year's grade in the same scope and its 考核验收, an input of this determination."""
+        prev_cycle_id = cycle_id_for(cycle.scope, cycle.year - 1)
+        gid = grading_id_for(prev_cycle_id, org_id)
+        if not self.exists(gid):
+            return None
+        prev: OrgGrading = self.repository.get(gid)
+        if prev.grade is None:
+            return None
+        if prev.plan is not None and prev.accepted is None:
+            raise refuse_state("grading-acceptance", f"请先对 {org_id} 上年度整改进行考核验收 (G8)",
+                               f"accept {org_id}'s rectification of {cycle.year - 1} first (G8)")
+        return {"cycle_id": str(prev_cycle_id), "grade": prev.grade, "rank": prev.rank, "rungs": prev.rungs,
+                "accepted": prev.accepted}
+
+    # 整改提高 (G6), 考核验收 (G8) ----------------------------------------------------------------------------
+    def _act_as_org(self, actor: Identity, cycle_id: UUID, org_id: str) -> OrgGrading:
+        require_secretary(actor, org_id)
+        return self.grading(cycle_id, org_id)
+
+    def plan_rectification(self, actor: Identity, cycle_id: UUID, org_id: str, problems: list[str],
+                           measures: list[str], due: dt.date) -> OrgGrading:
+        grading = self._act_as_org(actor, cycle_id, org_id)
+        grading.plan_rectification(problems, measures, due.isoformat(), self.stamp(org_id), self.trace())
+        self.save(grading)
+        return grading
+
+    def report_progress(self, actor: Identity, cycle_id: UUID, org_id: str, text: str, evidence: list[str],
+                        done: bool) -> OrgGrading:
+        grading = self._act_as_org(actor, cycle_id, org_id)
+        grading.report_progress(text, evidence, done, self.stamp(org_id), self.trace())
+        self.save(grading)
+        return grading
+
+    def accept(self, actor: Identity, cycle_id: UUID, org_id: str, passed: bool, comment: str) -> OrgGrading:
+        """考核验收 (G8): in the new cycle, the leading superior checks last year's rectification."""
+        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        require_leading(actor, org.position, org.leading_hierarchy)
+        cycle = self.cycle(cycle_id)
+        self._covered_org(cycle, org_id)
+        gid = grading_id_for(cycle_id_for(cycle.scope, cycle.year - 1), org_id)
+        if not self.exists(gid):
+            raise NotFound(f"{org_id} was not graded in {cycle.scope} for {cycle.year - 1}", slug="grading-not-found",
+                           title_zh="上一年度无该组织的定级记录", title_en="No grading last year")
+        previous: OrgGrading = self.repository.get(gid)
+        previous.accept(passed, comment, str(cycle.id), actor.sub, org.position.as_dict(), self.trace())
+        self.save(previous)
+        return previous
+
+    def visible_grading(self, actor: Identity, cycle_id: UUID, org_id: str) -> OrgGrading:
+        grading = self.grading(cycle_id, org_id)
+        require_sees(actor, self.directory.position(org_id))  # type: ignore[union-attr]
+        return grading

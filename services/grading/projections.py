@@ -1,0 +1,186 @@
+"""Read models of the grading service and the report queries on them (G5, G6, G7, G8, H4).
+
+- :class:`MassResults` reads the evaluations stream: the latest 党员群众评议 result (E8, purpose
+  ``org_mass``) per org and year, which a determination records as its 群众评价 input.
+- :class:`Reports` reads grading's own stream: cycles, schemes by hash, grades, rectifications.
+Rows carry the org's paths at the time of the event (H5), so a scope filter is one WHERE clause.
+"""
+
+from __future__ import annotations
+
+import json
+
+from shared.db import Database, Tx
+from shared.envelope import Envelope
+from shared.projection import Projection, handles
+from shared.scope import Scope
+
+
+class MassResults(Projection):
+    name = "mass_results"
+    source = "evaluations"
+    tables = ("gr_mass",)
+    ddl = """
+    CREATE TABLE IF NOT EXISTS gr_mass (
+        org_id TEXT NOT NULL, year INTEGER NOT NULL, round_id TEXT NOT NULL, score DOUBLE PRECISION NOT NULL,
+        grade TEXT NOT NULL, participation_rate DOUBLE PRECISION, published INTEGER NOT NULL, received_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, year));
+    """
+
+    @handles("completed")
+    def completed(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        if d.get("purpose") != "org_mass" or d.get("subject_type") != "org":
+            return  # only 党员群众评议 of an org is an input of its grading (E8)
+        tx.execute(
+            "INSERT INTO gr_mass (org_id, year, round_id, score, grade, participation_rate, published, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, year) DO UPDATE SET round_id = excluded.round_id, "
+            "score = excluded.score, grade = excluded.grade, participation_rate = excluded.participation_rate, "
+            "published = excluded.published, received_at = excluded.received_at",
+            [d["subject_id"], int(d["year"]), d["round_id"], float(d["score"]), d["grade"],
+             (d.get("participation") or {}).get("rate"), int(bool(d.get("published"))), env.time],
+        )
+
+
+def mass_result(db: Database, org_id: str, year: int) -> dict | None:
+    row = db.one("SELECT round_id, score, grade, participation_rate FROM gr_mass WHERE org_id = ? AND year = ?",
+                 [org_id, year])
+    return None if row is None else {"round_id": row["round_id"], "score": float(row["score"]), "grade": row["grade"],
+                                     "participation_rate": row["participation_rate"]}
+
+
+class Reports(Projection):
+    name = "reports"
+    source = "grading"
+    tables = ("gr_cycles", "gr_schemes", "gr_grades", "gr_rectifications")
+    ddl = """
+    CREATE TABLE IF NOT EXISTS gr_cycles (
+        cycle_id TEXT PRIMARY KEY, year INTEGER NOT NULL, scope TEXT NOT NULL, issuer_org_id TEXT NOT NULL,
+        orgs_in_scope INTEGER NOT NULL, ratio TEXT NOT NULL, domains TEXT NOT NULL, deployed_at TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS gr_schemes (
+        scheme_hash TEXT PRIMARY KEY, domain TEXT NOT NULL, version TEXT NOT NULL, scheme TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS gr_grades (
+        cycle_id TEXT NOT NULL, org_id TEXT NOT NULL, year INTEGER NOT NULL, grade TEXT NOT NULL,
+        grade_rank INTEGER NOT NULL, rungs INTEGER NOT NULL, advanced INTEGER NOT NULL, score DOUBLE PRECISION NOT NULL,
+        scheme_hash TEXT NOT NULL, override TEXT, local_path TEXT NOT NULL, vertical_path TEXT NOT NULL,
+        determined_at TEXT NOT NULL, PRIMARY KEY (cycle_id, org_id));
+    CREATE INDEX IF NOT EXISTS gr_grades_year ON gr_grades (year, org_id);
+    CREATE TABLE IF NOT EXISTS gr_rectifications (
+        cycle_id TEXT NOT NULL, org_id TEXT NOT NULL, year INTEGER NOT NULL, track TEXT NOT NULL, due TEXT NOT NULL,
+        progress_count INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, passed INTEGER,
+        local_path TEXT NOT NULL, vertical_path TEXT NOT NULL, PRIMARY KEY (cycle_id, org_id));
+    """
+
+    @handles("cycle_deployed")
+    def deployed(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute("INSERT INTO gr_cycles (cycle_id, year, scope, issuer_org_id, orgs_in_scope, ratio, domains, "
+                   "deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [env.subject, d["year"], d["scope"], d["issuer_org_id"], d["orgs_in_scope"], json.dumps(d["ratio"]),
+                    json.dumps(sorted(d["schemes"]), ensure_ascii=False), env.time])
+        for domain, s in d["schemes"].items():
+            tx.execute("INSERT INTO gr_schemes (scheme_hash, domain, version, scheme) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (scheme_hash) DO NOTHING",
+                       [s["hash"], domain, s["scheme"]["version"], json.dumps(s["scheme"], ensure_ascii=False)])
+
+    @handles("determined")
+    def determined(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute("INSERT INTO gr_grades (cycle_id, org_id, year, grade, grade_rank, rungs, advanced, score, "
+                   "scheme_hash, override, local_path, vertical_path, determined_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [d["cycle_id"], d["org_id"], d["year"], d["grade"], d["rank"], len(d["ladder"]), int(d["advanced"]),
+                    d["score"], d["scheme_hash"], json.dumps(d["override"], ensure_ascii=False) if d["override"] else None,
+                    env.localpath, env.verticalpath, env.time])
+
+    @handles("rectification_planned")
+    def planned(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute("INSERT INTO gr_rectifications (cycle_id, org_id, year, track, due, local_path, vertical_path) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [d["cycle_id"], d["org_id"], d["year"], d["track"], d.get("due", ""), env.localpath, env.verticalpath])
+
+    @handles("rectification_progress")
+    def progress(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute("UPDATE gr_rectifications SET progress_count = progress_count + 1, done = ? "
+                   "WHERE cycle_id = ? AND org_id = ?", [int(d["done"]), d["cycle_id"], d["org_id"]])
+
+    @handles("rectification_accepted")
+    def accepted(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute("UPDATE gr_rectifications SET passed = ? WHERE cycle_id = ? AND org_id = ?",
+                   [int(d["passed"]), d["cycle_id"], d["org_id"]])
+
+
+# reports -------------------------------------------------------------------------------------------
+GRADE_COLUMNS = "cycle_id, org_id, year, grade, grade_rank, rungs, advanced, score, scheme_hash, override"
+
+
+def _grade_row(r: dict) -> dict:
+    r["advanced"] = bool(r["advanced"])
+    r["rank"] = r.pop("grade_rank")
+    r["override"] = json.loads(r["override"]) if r.get("override") else None
+    return r
+
+
+def grades(db: Database, scope: Scope, year: int) -> list[dict]:
+    where, params = scope.sql_filter()
+    rows = db.query(f"SELECT {GRADE_COLUMNS} FROM gr_grades WHERE {where} AND year = ? ORDER BY org_id",
+                    [*params, year])
+    return [_grade_row(r) for r in rows]
+
+
+def distribution(db: Database, scope: Scope, year: int) -> dict:
+    """分类定级 results: how many orgs on each rung (G5 shares included)."""
+    rows = grades(db, scope, year)
+    counts: dict[str, dict] = {}
+    for r in rows:
+        entry = counts.setdefault(r["grade"], {"grade": r["grade"], "rank": r["rank"], "count": 0})
+        entry["count"] += 1
+    total = len(rows)
+    advanced = sum(1 for r in rows if r["advanced"])
+    bottom = sum(1 for r in rows if r["rank"] == r["rungs"] - 1)
+    return {"scope": str(scope), "year": year, "determined": total, "advanced": advanced, "bottom": bottom,
+            "advanced_share": round(advanced / total, 4) if total else None,
+            "grades": sorted(counts.values(), key=lambda e: (e["rank"], e["grade"]))}
+
+
+def movements(db: Database, scope: Scope, year: int) -> dict:
+    """晋位升级 (G7): each org graded in ``year`` and the year before, compared by its place on the ladder
+    (rank ÷ (rungs − 1), so a 3-rung and a 4-rung year compare fairly)."""
+    before = {r["org_id"]: r for r in grades(db, scope, year - 1)}
+    out: dict[str, list] = {"up": [], "down": [], "same": [], "new": []}
+    for r in grades(db, scope, year):
+        prev = before.get(r["org_id"])
+        row = {"org_id": r["org_id"], "grade": r["grade"], "previous_grade": prev["grade"] if prev else None}
+        if prev is None:
+            out["new"].append(row)
+            continue
+        now, then = r["rank"] / (r["rungs"] - 1), prev["rank"] / (prev["rungs"] - 1)
+        out["up" if now < then else "down" if now > then else "same"].append(row)
+    return {"scope": str(scope), "year": year, **out}
+
+
+def ungraded(db: Database, scope: Scope, year: int) -> list[dict]:
+    """Base orgs (with a domain) in the scope, from the directory replica, with no 定级确定 for ``year``."""
+    where, params = scope.sql_filter()
+    rows = db.query(f"SELECT org_id, domain, mode, local_path, vertical_path FROM dir_orgs WHERE {where} "
+                    "AND domain <> '' AND org_id NOT IN (SELECT org_id FROM gr_grades WHERE year = ?) ORDER BY org_id",
+                    [*params, year])
+    for r in rows:
+        r["leading_hierarchy"] = "vertical" if r["mode"] == "c" else "local"
+    return rows
+
+
+def rectification_overdue(db: Database, scope: Scope, today: str) -> list[dict]:
+    """G6: plans past their due date, not reported done and not yet accepted."""
+    where, params = scope.sql_filter()
+    return db.query(f"SELECT cycle_id, org_id, year, track, due, progress_count FROM gr_rectifications WHERE {where} "
+                    "AND due < ? AND done = 0 AND passed IS NULL ORDER BY due, org_id", [*params, today])
+
+
+def scheme(db: Database, scheme_hash: str) -> dict | None:
+    row = db.one("SELECT domain, version, scheme FROM gr_schemes WHERE scheme_hash = ?", [scheme_hash])
+    return None if row is None else {"scheme_hash": scheme_hash, "domain": row["domain"], "version": row["version"],
+                                     "scheme": json.loads(row["scheme"])}
