@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .auth import Identity, verify_token
 from .errors import Unauthorized
+from .logging import log
 
 MAX_TEXT = 2000  # characters; longer free text is refused (DESIGN.md: bad input changes nothing)
 
@@ -25,7 +26,11 @@ def identity(request: Request) -> Identity:
     if not token:
         raise Unauthorized("send Authorization: Bearer <token> (cxzy token issue …)", title_zh="缺少令牌",
                            title_en="Missing token")
-    found = verify_token(request.app.state.settings, token)
+    try:
+        found = verify_token(request.app.state.settings, token)
+    except Unauthorized as exc:
+        log("auth").warning("token refused", reason=exc.detail, path=request.url.path)
+        raise
     request.state.identity = found
     return found
 

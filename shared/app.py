@@ -11,7 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .api import Caller
 from .asyncapi import asyncapi_document
+from .feed import feed_response
 from .errors import Invalid, Problem
 from .logging import bind_correlation, correlation_id, log
 from .service import ServiceRuntime
@@ -76,6 +78,7 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
         return problem_response(p, request)
 
     for rt in runtimes:
+        _add_feed(app, rt)
         if rt.spec.routes:
             app.include_router(rt.spec.routes(rt), prefix=f"/api/{rt.name}", tags=[f"{rt.name} {rt.spec.title}"])
         if rt.spec.pages:
@@ -100,3 +103,10 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
 <p><a href="/docs">OpenAPI</a> · <a href="/asyncapi.json">AsyncAPI</a></p></body></html>"""
 
     return app
+
+
+def _add_feed(app: FastAPI, rt: ServiceRuntime) -> None:
+    @app.get(f"/api/{rt.name}/events", tags=["oversight 监督"], summary=f"live SSE feed of {rt.name} events in a scope")
+    async def events(request: Request, who: Caller, scope: str, from_start: bool = False):
+        return feed_response(request, rt.js, rt.name, who, scope, from_start)
+

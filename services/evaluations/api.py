@@ -114,7 +114,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/rounds/{round_id}/close", summary="结束评议 close (before the end date only once 参与面 is met)")
     def close(round_id: UUID, who: Caller) -> dict:
-        return done(app.close(who, round_id))
+        return done(app.close_round(who, round_id))
 
     @router.get("/rounds/{round_id}/link", summary="群众评议二维码链接 the round's QR link for service users (E5)")
     def link(round_id: UUID, who: Caller) -> dict:

@@ -136,7 +136,7 @@ class EvaluationsApp(ServiceApplication):
         return self._act(round_id, lambda r: None,
                          lambda r, o, t: r.rate("mass", f"ballot:{ballot_hash}", score, today, o, t, device=device_hash))
 
-    def close(self, actor: Identity | None, round_id: UUID) -> EvaluationRound:
+    def close_round(self, actor: Identity | None, round_id: UUID) -> EvaluationRound:
         """By hand (organiser; only once 参与面 is met before the end date) or by the scheduler (actor None)."""
         today = self.today()
 

@@ -45,7 +45,7 @@ def close_due_rounds(rt: ServiceRuntime) -> int:
     for row in rt.db.query("SELECT round_id FROM ev_rounds WHERE state = 'open' AND end_on < ? ORDER BY end_on",
                            [today]):
         try:
-            rt.app.close(None, UUID(row["round_id"]))
+            rt.app.close_round(None, UUID(row["round_id"]))
             closed += 1
         except Problem as refused:
             log("jobs").debug("round not closed", round=row["round_id"], reason=refused.detail)

@@ -1,0 +1,20 @@
+"""The awards service 评比表彰, as the kernel runs it (DOMAIN.md A1–A7)."""
+
+from shared.service import ServiceSpec
+
+from .api import routes
+from .application import AwardsApp
+from .contract import CONTRACT
+from .facts import EvaluationFacts, GradingFacts, PledgeOwners
+from .pages import pages
+from .projections import AwardsRecord
+
+SPEC = ServiceSpec(
+    name="awards",
+    title="评比表彰",
+    application=AwardsApp,
+    contract=CONTRACT,
+    projections=lambda: [AwardsRecord(), GradingFacts(), EvaluationFacts(), PledgeOwners()],
+    routes=routes,
+    pages=pages,
+)
