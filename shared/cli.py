@@ -7,6 +7,8 @@
     cxzy token issue --role … --scope …
     cxzy replay SERVICE [PROJECTION] rebuild read models from sequence 1
     cxzy verify SERVICE              check the hash chain of a service's stream
+    cxzy deploy nats-auth --directory FILE   NATS users and permissions per scope
+    cxzy deploy nats-consumers       pre-create the scoped readers' durable consumers
     cxzy settings                    the configuration table
 """
 
@@ -135,6 +137,29 @@ def cmd_verify(args, settings: Settings) -> None:
         sys.exit(1)
 
 
+def cmd_nats_auth(args, settings: Settings) -> None:
+    from .directory.importer import read_directory_file
+    from .nats_auth import plan, write
+
+    orgs, _ = read_directory_file(Path(args.directory))
+    downstream = dict(item.split("=", 1) for item in args.downstream or [])
+    config, creds = write(Path(args.out), plan(orgs, downstream))
+    print(f"wrote {config} (include it in nats-server.conf) and {creds} (credentials; keep secret)")
+
+
+def cmd_nats_consumers(args, settings: Settings) -> None:
+    from .nats_auth import ensure_scope_consumers, load_users
+    from .nats_io import connect
+
+    async def run() -> int:
+        nc = await connect(settings)
+        created = await ensure_scope_consumers(nc.jetstream(), load_users(Path(args.users)))
+        await nc.close()
+        return created
+
+    print(f"scoped consumers ensured: {asyncio.run(run())}")
+
+
 def cmd_settings(args, settings: Settings) -> None:
     print("| variable | default | meaning |\n|---|---|---|")
     for name, field in Settings.model_fields.items():
@@ -178,6 +203,15 @@ def main(argv: list[str] | None = None) -> None:
     verify = sub.add_parser("verify", help="verify a service's hash chain")
     verify.add_argument("service")
     verify.set_defaults(fn=cmd_verify)
+    deploy = sub.add_parser("deploy").add_subparsers(dest="sub", required=True)
+    nauth = deploy.add_parser("nats-auth", help="generate NATS users/permissions from the directory")
+    nauth.add_argument("--directory", required=True, help="the directory file (JSON or orgs CSV)")
+    nauth.add_argument("--out", default="deploy/generated")
+    nauth.add_argument("--downstream", action="append", help="name=scope, e.g. bi=local:13")
+    nauth.set_defaults(fn=cmd_nats_auth)
+    ncons = deploy.add_parser("nats-consumers", help="pre-create the scoped readers' consumers (admin user)")
+    ncons.add_argument("--users", default="deploy/generated/users.json")
+    ncons.set_defaults(fn=cmd_nats_consumers)
     sub.add_parser("settings", help="print the configuration table").set_defaults(fn=cmd_settings)
     args = parser.parse_args(argv)
     settings = get_settings()

@@ -154,6 +154,15 @@ def routes(rt: ServiceRuntime) -> APIRouter:
                            f"LIMIT {page.limit} OFFSET {page.offset}", params)
         return {"total": int(total["n"]) if total else 0, "items": [result_row(r) for r in rows]}
 
+    @router.get("/members/{member_id}/results", summary="a member's own results fed back (E6, E7; A4 reads them)")
+    def member_results(member_id: str, who: Caller) -> dict:
+        member = rt.directory.member(member_id)
+        if not (who.role == "member" and who.sub == member_id):
+            require_sees(who, rt.directory.position(member.org_id))
+        rows = rt.db.query("SELECT * FROM ev_rounds WHERE subject_type = 'member' AND subject_id = ? "
+                           "AND state <> 'open' ORDER BY year DESC, end_on DESC", [member_id])
+        return {"member_id": member_id, "items": [result_row(r) for r in rows]}
+
     # windows (E1–E3) ----------------------------------------------------------------------------
     @router.post("/windows", status_code=201, summary="登记窗口单位 register a service window (E1)")
     def register_window(body: RegisterWindow, who: Caller) -> dict:

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 
 from shared.application import ServiceApplication
-from shared.auth import Identity, refuse, require_leading, require_sees, require_secretary
+from shared.auth import Identity, refuse, require_leading, require_secretary, require_sees
 from shared.errors import Invalid
 
 from .domain import EvaluationRound, Window, round_id_for

@@ -9,6 +9,7 @@ import uuid
 
 import jsonschema
 
+from services.pledges.contract import CONTRACT as PLEDGES
 from shared.contract import BOOL, INT, NUM, STR, STRS, obj
 from shared.envelope import GENESIS, SCHEMA_BASE, Envelope
 from shared.nats_io import ensure_stream
@@ -30,7 +31,7 @@ CONTRACTS = {  # the cross-service contracts, as fixed for all teams
         "score": {"type": "number", "minimum": 0, "maximum": 100}, "grade": STR,
         "participation": obj({"eligible": INT, "participated": INT, "rate": NUM}), "modes": {"type": "object"},
         "published": BOOL}),
-    ("pledges", "proposed"): obj({"member_ids": STRS}),
+    ("pledges", "proposed"): PLEDGES.types[0].schema,
 }
 LADDER = ["先进", "一般", "后进"]
 
@@ -84,5 +85,8 @@ class Foreign:
 
     async def pledged(self, org_id: str, member_id: str) -> str:
         pledge_id = str(uuid.uuid4())
-        await self.publish("pledges", "proposed", org_id, pledge_id, {"member_ids": [member_id]})
+        await self.publish("pledges", "proposed", org_id, pledge_id, {
+            "pledger_kind": "individual", "member_ids": [member_id], "kind": "annual", "year": 2026,
+            "items": [{"text": "带头服务群众", "tags": ["带头服务群众"]}], "due": "2026-12-31", "trigger": None,
+            "masses": None, "post": None, "host_org": None, "leading": False, "exempt_members": [], "supports": None})
         return pledge_id

@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.evaluations.domain import (MODES, EvaluationRound, Window, aggregate, grade_for, normalise_weights,
-                                         round_id_for)
+from services.evaluations.domain import (
+    MODES,
+    EvaluationRound,
+    Window,
+    aggregate,
+    grade_for,
+    normalise_weights,
+    round_id_for,
+)
 from shared.errors import Invalid, Refused
 
 ORG = {"id": "VIL1", "local": ["13", "1301", "130102", "130102001"], "vertical": []}

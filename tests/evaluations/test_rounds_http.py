@@ -105,6 +105,11 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     assert (taxb1["score"], taxb1["grade"], taxb1["modes"]["leader"]["count"]) == (95.0, "优秀", 1)
     r = await http.get("/api/evaluations/results", params={"scope": "local:13/1302"}, headers=county)
     assert r.status_code == 403
+    # the member sees their own results fed back (E6, E7); another org's member does not
+    r = await http.get("/api/evaluations/members/M1/results", headers=stack.member("M1", "VIL1"))
+    assert [(i["state"], i["grade"]) for i in r.json()["items"]] == [("completed", "合格")]
+    r = await http.get("/api/evaluations/members/M1/results", headers=stack.member("M6", "COM1"))
+    assert r.status_code == 403
 
     # scoped subscribers receive exactly their subtree's 评议完成 (and every message is the contract)
     for scope, expected in [("local:13/1301/130102", {"VIL1", "TAXB1"}), ("local:13/1301/130104", {"COM1"}),

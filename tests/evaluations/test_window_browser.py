@@ -3,7 +3,6 @@ driving the pages: the public window page shows the 三亮 disclosures, service 
 the QR link on a phone-sized screen, replayed tokens, second votes from one device and floods are refused
 and count nothing, 三比 scores rank within any scope, and the masses' comments never reach the bus."""
 
-import pytest
 from playwright.async_api import async_playwright
 
 from shared.scope import Scope
