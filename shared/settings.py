@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     relay_batch: int = Field(500, description="Events the relay reads from the notification log per round")
     relay_poll_s: float = Field(0.2, description="Relay poll interval when not nudged by a command")
     projection_batch: int = Field(200, description="Messages a projection fetches per pull")
-    projection_max_deliver: int = Field(5, description="Deliveries before an event is parked for an operator")
+    projection_max_deliver: int = Field(5, description="Attempts at a failing event before it is parked for an operator (cxzy_parked)")
     scheduler_interval_s: float = Field(60.0, description="How often schedulers (督促 reminders, round closing) run")
     reminder_interval_days: int = Field(7, description="Minimum days between two 督促 reminders of one pledge")
     jwt_keys: str = Field(
@@ -45,7 +45,6 @@ class Settings(BaseSettings):
     jwt_ttl_s: int = Field(8 * 3600, description="Lifetime of issued tokens")
     log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
     log_level: str = Field("INFO", description="Log level")
-    max_text: int = Field(2000, description="Longest free text accepted in any field (characters)")
 
     def sqlite_path(self, service: str, kind: str) -> Path:
         path = self.var_dir / service / f"{kind}.db"

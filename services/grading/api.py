@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
@@ -15,7 +15,7 @@ from shared.errors import NotFound
 from shared.service import ServiceRuntime
 
 from . import projections as reports
-from .application import parse_scope
+from .application import GradingApp, parse_scope
 from .domain import GradingCycle, OrgGrading
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
@@ -37,7 +37,7 @@ class DeployCycle(Command):
     scope: Annotated[str, Field(min_length=1, max_length=100)]
     issuer_org_id: OrgId
     schemes: dict[Annotated[str, Field(max_length=20)], dict[str, Any]] = Field(min_length=1, max_length=10)
-    ratio: Ratio = Field(default_factory=Ratio)
+    ratio: Ratio = Field(default_factory=lambda: Ratio(max_top=None, min_bottom=None))
 
 
 class SelfAssessment(Command):
@@ -95,7 +95,7 @@ def grading_view(g: OrgGrading) -> dict:
 
 
 def routes(rt: ServiceRuntime) -> APIRouter:
-    app = rt.app
+    app = cast(GradingApp, rt.app)
     router = APIRouter()
 
     def done(view: dict) -> dict:

@@ -20,8 +20,19 @@ from eventsourcing.domain import Aggregate
 from shared.application import Stamped
 from shared.errors import Invalid, Refused
 
-from .scheme import (canonical_ratio, canonical_scheme, check_points, combine, grade_for, rank_of, ratio_breach,
-                     refuse_ratio, scheme_hash, track_for, uses_mass)
+from .scheme import (
+    canonical_ratio,
+    canonical_scheme,
+    check_points,
+    combine,
+    grade_for,
+    rank_of,
+    ratio_breach,
+    refuse_ratio,
+    scheme_hash,
+    track_for,
+    uses_mass,
+)
 
 NS = uuid.UUID("5b3c8f3e-2f7a-4f0e-9d55-7c1c3a9e6b21")
 

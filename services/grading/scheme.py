@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 from shared.envelope import canonical_json
@@ -49,16 +50,17 @@ def canonical_ladder(raw: Any) -> list[dict]:
     """2–6 distinct rungs, best first, thresholds strictly falling to 0 (G2)."""
     if not isinstance(raw, list) or not 2 <= len(raw) <= 6:
         raise invalid("a ladder has 2–6 rungs, best first", "等次须为 2–6 级，由高到低")
-    rungs = []
+    rungs: list[dict[str, Any]] = []
+    mins: list[float] = []
     for rung in raw:
         grade = str((rung or {}).get("grade", "")).strip() if isinstance(rung, dict) else ""
         if not grade or len(grade) > 20:
             raise invalid("every rung names its grade (≤ 20 characters)", "每一等次须有名称")
         rungs.append({"grade": grade, "min": num(rung.get("min"), f"min of {grade}")})
+        mins.append(rungs[-1]["min"])
     if len({r["grade"] for r in rungs}) != len(rungs):
         raise invalid("grades of a ladder are distinct", "等次名称不能重复")
-    mins = [r["min"] for r in rungs]
-    if any(a <= b for a, b in zip(mins, mins[1:])) or mins[-1] != 0 or mins[0] > 100:
+    if any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0 or mins[0] > 100:
         raise invalid("thresholds fall strictly from ≤ 100 to 0", "分数线须由高到低，最低一级为 0")
     return rungs
 

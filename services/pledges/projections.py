@@ -129,16 +129,21 @@ def overdue_unreminded(db, today: str, reminded_before: str) -> list[str]:
 
 class EvaluationResults(Projection):
     """评诺 result fed back (P4, P7): 评议完成 of a pledge's round, from the evaluations stream, shown on the
-    pledge in the ledger."""
+    pledge in the ledger. Kept in its own table too, so a rebuild that meets the result before the pledge
+    (two streams, two runners) still has it."""
 
     name = "evaluation_results"
     source = "evaluations"
+    tables = ("pl_evaluation_results",)
+    ddl = "CREATE TABLE IF NOT EXISTS pl_evaluation_results (pledge_id TEXT PRIMARY KEY, evaluation TEXT NOT NULL)"
 
     @handles("completed")
     def completed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
         if d["subject_type"] != "pledge":
             return
-        result = {k: d[k] for k in ("round_id", "score", "grade", "participation", "published")}
-        tx.execute("UPDATE pl_pledges SET evaluation = ? WHERE pledge_id = ?",
-                   [json.dumps(result, ensure_ascii=False), d["subject_id"]])
+        result = json.dumps({k: d[k] for k in ("round_id", "score", "grade", "participation", "published")},
+                            ensure_ascii=False)
+        tx.execute("INSERT INTO pl_evaluation_results (pledge_id, evaluation) VALUES (?, ?) "
+                   "ON CONFLICT (pledge_id) DO UPDATE SET evaluation = excluded.evaluation", [d["subject_id"], result])
+        tx.execute("UPDATE pl_pledges SET evaluation = ? WHERE pledge_id = ?", [result, d["subject_id"]])

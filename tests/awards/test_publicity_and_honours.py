@@ -90,7 +90,7 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
                awards.member("M1", "VIL1"), 403)  # a member records their own study only
     await awards.settle()
     report = await get(awards, "/studies", superior(awards, BRIDGE), scope=BRIDGE, year=2026)
-    assert [(s["learner_type"], s["learner_id"]) for s in report["studies"]] == [("org", "COM1"), ("member", "M6")]
+    assert sorted((s["learner_type"], s["learner_id"]) for s in report["studies"]) == [("member", "M6"), ("org", "COM1")]
     assert report["by_exemplar"] == [{"exemplar_id": eid, "type": "org", "id": "VIL1", "org_id": "VIL1",
                                       "title": ORG_TITLE, "studies": 2, "learners": ["member:M6", "org:COM1"]}]
     assert (await get(awards, "/studies", superior(awards, DISTRICT), scope=DISTRICT))["studies"] == []

@@ -4,9 +4,22 @@ service will: a chained CloudEvent built with the kernel's Envelope, on the subj
 import datetime as dt
 import uuid
 
+import jsonschema
+
+from shared.contract import BOOL, INT, NUM, STR, obj
 from shared.envelope import GENESIS, SCHEMA_BASE, Envelope
 from shared.nats_io import ensure_stream
 from shared.scope import subject
+
+
+# the fixed cross-service contract of 评议完成 v1, as grading relies on it
+COMPLETED_V1 = obj({
+    "round_id": STR, "subject_type": {"enum": ["pledge", "member", "org", "window"]}, "subject_id": STR,
+    "purpose": {"enum": ["pledge", "democratic", "org_mass", "window", "general"]}, "year": INT,
+    "score": {"type": "number", "minimum": 0, "maximum": 100}, "grade": STR,
+    "participation": obj({"eligible": INT, "participated": INT, "rate": NUM}),
+    "modes": {"type": "object", "additionalProperties": obj({"weight": NUM, "score": NUM, "count": INT})},
+    "published": BOOL})
 
 
 class EvaluationsFeed:
@@ -31,8 +44,10 @@ class EvaluationsFeed:
             data={"round_id": round_id, "subject_type": subject_type, "subject_id": subject_id or org_id,
                   "purpose": purpose, "year": year, "score": score, "grade": "满意" if score >= 80 else "基本满意",
                   "participation": {"eligible": 40, "participated": 36, "rate": 0.9},
-                  "modes": {"masses": {"weight": 1.0, "score": score, "count": 36}}, "published": True},
+                  "modes": {"mass": {"weight": 0.7, "score": score, "count": 30},
+                            "peer": {"weight": 0.3, "score": score, "count": 6}}, "published": True},
         ).chained(self.last_hash)
+        jsonschema.validate(env.data, COMPLETED_V1)
         self.last_hash = env.hash
         ack = await rt.js.publish(subject("evaluations", "completed", position), env.payload(), headers=env.headers())
         assert ack.stream == "CXZY_EVALUATIONS"

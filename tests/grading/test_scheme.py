@@ -6,9 +6,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.grading.scheme import (DEFAULT_LADDER, FOUR_RUNG_LADDER, INDICATORS, assessed_items, bottom_needed,
-                                     canonical_ratio, canonical_scheme, check_points, combine, grade_for, rank_of,
-                                     ratio_breach, scheme_hash, top_limit, track_for)
+from services.grading.scheme import (
+    DEFAULT_LADDER,
+    FOUR_RUNG_LADDER,
+    INDICATORS,
+    assessed_items,
+    bottom_needed,
+    canonical_ratio,
+    canonical_scheme,
+    check_points,
+    combine,
+    grade_for,
+    rank_of,
+    ratio_breach,
+    scheme_hash,
+    top_limit,
+    track_for,
+)
 from shared.errors import Invalid
 
 from .schemes import ASSESSED, make_scheme
