@@ -16,7 +16,7 @@ from shared.errors import Invalid
 from .domain import EvaluationRound, Window, round_id_for
 from .projections import pledge_row
 
-PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix
+PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix, when no policy applies
 PLEDGE_PERIOD_DAYS = 14
 PLEDGE_MIN_PARTICIPATION = 0.5
 
@@ -60,7 +60,7 @@ class EvaluationsApp(ServiceApplication):
     # rounds ----------------------------------------------------------------------------------
     def open_round(self, actor: Identity | None, *, subject_type: str, subject_id: str, purpose: str, year: int,
                    modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float, eligible: int,
-                   publish: bool, round_id: UUID | None = None) -> EvaluationRound:
+                   publish: bool, round_id: UUID | None = None, policy: str | None = None) -> EvaluationRound:
         """E6; with a deterministic ``round_id`` opening an existing round is a no-op (P7, E7)."""
         org_id = self.subject_org(subject_type, subject_id)
         if actor is not None:
@@ -70,7 +70,7 @@ class EvaluationsApp(ServiceApplication):
         r = EvaluationRound.open(round_id=round_id or uuid4(), org=self.stamp(org_id), trace=self.trace(),
                                  subject_type=subject_type, subject_id=subject_id, purpose=purpose, year=year,
                                  modes=modes, start=start, end=end, min_participation=min_participation,
-                                 eligible=eligible, publish=publish)
+                                 eligible=eligible, publish=publish, policy=policy)
         self.save(r)
         return r
 
@@ -169,10 +169,39 @@ class EvaluationsApp(ServiceApplication):
             raise Invalid(f"pledge {pledge_id} is not known here", slug="round-subject", title_zh="承诺不存在")
         today = self.today()
         eligible = max(1, len(self.directory.members_of(row["org_id"])))
+        policy = self.policy_for(row["org_id"])
+        modes, days, minimum = ((policy.modes, policy.period_days, policy.min_participation) if policy else
+                                (PLEDGE_WEIGHTS, PLEDGE_PERIOD_DAYS, PLEDGE_MIN_PARTICIPATION))
         return self.open_round(None, subject_type="pledge", subject_id=pledge_id, purpose="pledge", year=row["year"],
-                               modes=PLEDGE_WEIGHTS, start=today, end=today + dt.timedelta(days=PLEDGE_PERIOD_DAYS),
-                               min_participation=PLEDGE_MIN_PARTICIPATION, eligible=eligible, publish=True,
-                               round_id=pledge_round_id(pledge_id))
+                               modes=modes, start=today, end=today + dt.timedelta(days=days),
+                               min_participation=minimum, eligible=eligible, publish=True,
+                               round_id=pledge_round_id(pledge_id), policy=policy.reference if policy else None)
+
+    # pledge evaluation policy (P7) -------------------------------------------------------------
+    def set_pledge_policy(self, actor: Identity, scope: Scope, modes: dict[str, float], period_days: int,
+                          min_participation: float) -> PledgePolicy:
+        """A superior or organisation dept sets how pledges under its scope are evaluated (P7)."""
+        if actor.role not in ("superior", "org_admin"):
+            raise refuse(actor, "only a superior or an organisation dept sets evaluation policy",
+                         "只有上级党组织或组织部门可以设定评议办法")
+        require_scope(actor, scope)
+        key = str(scope)
+        policy = self.repository.get(PledgePolicy.id_for(key)) if self.exists(PledgePolicy.id_for(key)) else \
+            PledgePolicy.create(key)
+        policy.set(modes, period_days, min_participation)
+        self.save(policy)
+        return policy
+
+    def policy_for(self, org_id: str) -> PledgePolicy | None:
+        """The most specific policy of the org's *leading* hierarchy (H3) whose scope contains the org."""
+        org = self._org(org_id)
+        hierarchy = org.leading_hierarchy
+        path = org.position.local if hierarchy == "local" else org.position.vertical
+        for depth in range(len(path), -1 if hierarchy == "local" else 0, -1):
+            key = str(Scope(hierarchy, tuple(path[:depth])))  # type: ignore[arg-type]
+            if self.exists(PledgePolicy.id_for(key)):
+                return self.repository.get(PledgePolicy.id_for(key))
+        return None
 
     # windows (E1–E3) -------------------------------------------------------------------------
     def window(self, window_id: str) -> Window:

@@ -103,6 +103,7 @@ class EvaluationRound(Aggregate):
         min_participation: float
         eligible: int
         publish: bool
+        policy: str | None
 
     class Rated(Stamped):
         """Internal (never on the bus): ``rater`` is a member id or, for 群众评议, a ballot hash."""
@@ -145,11 +146,13 @@ class EvaluationRound(Aggregate):
             r.state = "lapsed"
 
     def __init__(self, *, org: dict, subject_type: str, subject_id: str, purpose: str, year: int, modes: dict,
-                 start: str, end: str, min_participation: float, eligible: int, publish: bool, **_: Any):
+                 start: str, end: str, min_participation: float, eligible: int, publish: bool,
+                 policy: str | None = None, **_: Any):
         self.org_id = org["id"]
         self.subject_type, self.subject_id, self.purpose, self.year = subject_type, subject_id, purpose, year
         self.modes, self.start, self.end = modes, start, end
         self.min_participation, self.eligible, self.publish = min_participation, eligible, publish
+        self.policy = policy
         self.state = "open"
         self.ratings: dict[str, list[float]] = {}
         self.raters: dict[str, list[str]] = {}
@@ -160,7 +163,7 @@ class EvaluationRound(Aggregate):
     @classmethod
     def open(cls, *, round_id: uuid.UUID, org: dict, trace: dict, subject_type: str, subject_id: str, purpose: str,
              year: int, modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float,
-             eligible: int, publish: bool) -> EvaluationRound:
+             eligible: int, publish: bool, policy: str | None = None) -> EvaluationRound:
         if subject_type not in SUBJECT_TYPES:
             raise invalid("round-subject", "评议对象类型无效", f"subject_type is one of {list(SUBJECT_TYPES)} (E6)")
         if purpose not in PURPOSES:
@@ -177,7 +180,7 @@ class EvaluationRound(Aggregate):
         return cls._create(cls.Opened, id=round_id, org=org, trace=trace, subject_type=subject_type,
                            subject_id=subject_id, purpose=purpose, year=year, modes=normalise_weights(modes),
                            start=start.isoformat(), end=end.isoformat(), min_participation=min_participation,
-                           eligible=eligible, publish=publish)
+                           eligible=eligible, publish=publish, policy=policy)
 
     # 评议 --------------------------------------------------------------------------------------
     def participation(self) -> dict:
@@ -294,3 +297,45 @@ class Window(Aggregate):
             raise refuse("contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round")
         self.trigger_event(self.ContestScored, window_id=self.window_id, contest=contest, label=label, target=target,
                            score=float(score), org=org, trace=trace)
+
+
+class PledgePolicy(Aggregate):
+    """How pledges under a scope are evaluated (P7: weights configurable), set by a level of the hierarchy for
+    the orgs under it and versioned; a round records the policy version it used (``scope@version``)."""
+
+    class Created(Aggregate.Created):
+        scope: str
+
+    class Set(Aggregate.Event):
+        modes: dict
+        period_days: int
+        min_participation: float
+
+        def apply(self, p: PledgePolicy) -> None:
+            p.modes, p.period_days, p.min_participation = self.modes, self.period_days, self.min_participation
+
+    def __init__(self, scope: str, **_: Any):
+        self.scope = scope
+        self.modes: dict[str, float] = {}
+        self.period_days = 0
+        self.min_participation = 0.0
+
+    @staticmethod
+    def id_for(scope: str) -> uuid.UUID:
+        return uuid.uuid5(ROUND_NS, f"pledge-policy:{scope}")
+
+    @classmethod
+    def create(cls, scope: str) -> PledgePolicy:
+        return cls._create(cls.Created, id=cls.id_for(scope), scope=scope)
+
+    def set(self, modes: dict[str, float], period_days: int, min_participation: float) -> None:
+        if not 1 <= period_days <= 366:
+            raise invalid("policy-period", "评议期须为 1 到 366 天", "period_days is 1–366")
+        if not 0.0 <= min_participation <= 1.0:
+            raise invalid("round-participation", "参与面须在 0 到 1 之间", "min_participation is a rate 0–1")
+        self.trigger_event(self.Set, modes=normalise_weights(modes), period_days=period_days,
+                           min_participation=min_participation)
+
+    @property
+    def reference(self) -> str:
+        return f"{self.scope}@{self.version - 1}"
