@@ -86,7 +86,16 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
 
     @app.get("/healthz", tags=["platform"])
     async def healthz():
-        return {"status": "ok", "services": {rt.name: (rt.nc is not None and rt.nc.is_connected) for rt in runtimes}}
+        """``ready`` once every service's events are on the bus and its projections have caught up."""
+        connected = {rt.name: (rt.nc is not None and rt.nc.is_connected) for rt in runtimes}
+        ready = all(connected.values())
+        for rt in runtimes:
+            if ready:
+                try:
+                    ready = await rt.settled()
+                except Exception:  # noqa: BLE001 — a consumer not bound yet: not ready
+                    ready = False
+        return {"status": "ok" if all(connected.values()) else "degraded", "ready": ready, "services": connected}
 
     @app.get("/asyncapi.json", tags=["platform"])
     async def asyncapi():

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from shared.api import MAX_TEXT, Caller, Command, Paging
-from shared.auth import require_scope, require_sees
+from shared.auth import Identity, require_scope, require_sees
+from shared.scope import Scope
 from shared.service import ServiceRuntime
 
-from .application import AwardsApp, parse_scope
+from .application import DECIDERS, AwardsApp, parse_scope
 from .domain import KINDS, STATES, Campaign, Nomination
 from .exemplars import LEARNERS, PROMOTIONS, STUDY_FORMS, Exemplar
-from .projections import exemplars, honours, nominations, study_report
+from .projections import campaigns, exemplars, honours, nominations, study_report
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -101,11 +102,14 @@ def campaign_view(c: Campaign, today: dt.date) -> dict:
             "version": c.version}
 
 
-def nomination_view(n: Nomination) -> dict:
+def nomination_view(n: Nomination, objections_visible: bool = True) -> dict:
+    """Objectors' words are shown only to the campaign's authority, who resolves them (A5)."""
+    objections = [o if objections_visible else {k: v for k, v in o.items() if k != "text"}
+                  for o in n.objections.values()]
     return {"nomination_id": str(n.id), "campaign_id": n.campaign_id, "title": n.title,
             "nominee_type": n.nominee_type, "nominee_id": n.nominee_id, "org_id": n.org_id, "year": n.year,
             "state": n.state, "state_zh": STATES[n.state], "level": n.level, "levels": n.levels,
-            "deeds": n.deeds, "eligibility": n.eligibility, "objections": list(n.objections.values()),
+            "deeds": n.deeds, "eligibility": n.eligibility, "objections": objections,
             "revoke_reason": n.revoke_reason, "version": n.version}
 
 
@@ -121,7 +125,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     def done_n(n: Nomination) -> dict:
         rt.nudge()
-        return nomination_view(n)
+        return nomination_view(n, objections_visible=False)
+
+    def is_authority(who: Identity, n: Nomination) -> bool:
+        scope = Scope.parse(app.campaign(n.campaign_id).scope)
+        return who.role in DECIDERS and any(scope.within(s) for s in who.scopes)
 
     # 表彰活动 A1 ---------------------------------------------------------------------------------------
     @router.post("/campaigns", status_code=201, summary="发起表彰活动 open a campaign (A1)")
@@ -130,6 +138,13 @@ def routes(rt: ServiceRuntime) -> APIRouter:
                                         titles=[t.model_dump() for t in body.titles])
         rt.nudge()
         return campaign_view(app.campaign(campaign_id), app.today())
+
+    @router.get("/campaigns", summary="campaigns opened in a scope (A1)")
+    def list_campaigns(who: Caller, scope: ScopeText,
+                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
+        parsed = parse_scope(scope)
+        require_scope(who, parsed)
+        return {"scope": str(parsed), "year": year, "items": campaigns(rt.db, parsed, year)}
 
     @router.get("/campaigns/{campaign_id}", summary="one campaign, its phase and shortlist")
     def get_campaign(campaign_id: UUID, who: Caller) -> dict:
@@ -158,7 +173,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     def get_nomination(nomination_id: UUID, who: Caller) -> dict:
         n = app.nomination(nomination_id)
         require_sees(who, rt.directory.position(n.org_id))
-        return nomination_view(n)
+        return nomination_view(n, objections_visible=is_authority(who, n))
 
     @router.post("/nominations/{nomination_id}/pass", summary="推荐上报 pass to the next level / shortlist at the top")
     def pass_(nomination_id: UUID, body: Comment, who: Caller) -> dict:

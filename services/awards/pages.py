@@ -20,6 +20,7 @@ from shared.service import ServiceRuntime
 
 from .application import AwardsApp
 from .domain import PHASES, Campaign, Nomination
+from .projections import in_publicity
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 
@@ -43,6 +44,11 @@ def pages(rt: ServiceRuntime) -> APIRouter:
             candidates=[{"nomination_id": str(n.id), "title": n.title, "nominee": nominee_label(rt, n),
                          "deeds": n.deeds} for n in candidates if n.state == "shortlisted"])
         return HTMLResponse(html, status_code=status)
+
+    @router.get("/publicity", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        listed = in_publicity(rt.db, app.today().isoformat())
+        return HTMLResponse(TEMPLATES.get_template("index.html").render(campaigns=listed))
 
     @router.get("/campaigns/{campaign_id}/publicity", response_class=HTMLResponse)
     def publicity(campaign_id: UUID) -> HTMLResponse:

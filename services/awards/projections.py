@@ -171,6 +171,26 @@ def _where(scope: Scope, prefix: str = "") -> tuple[list[str], list]:
     return [where], list(params)
 
 
+def campaigns(db: Database, scope: Scope, year: int | None) -> list[dict]:
+    """Campaigns opened by orgs in a scope (A1)."""
+    clauses, params = _where(scope)
+    if year:
+        clauses.append("year = ?")
+        params.append(year)
+    rows = db.query(f"SELECT * FROM aw_campaigns WHERE {' AND '.join(clauses)} ORDER BY year DESC, nomination_until, "
+                    "campaign_id", params)
+    for r in rows:
+        r["titles"] = json.loads(r["titles"])
+    return rows
+
+
+def in_publicity(db: Database, today: str) -> list[dict]:
+    """Campaigns whose 公示 period includes today (A5): the public index."""
+    return db.query("SELECT campaign_id, name, year, publicity_from, publicity_until FROM aw_campaigns "
+                    "WHERE publicity_from <= ? AND publicity_until >= ? ORDER BY publicity_until, campaign_id",
+                    [today, today])
+
+
 def nominations(db: Database, scope: Scope, *, campaign_id: str | None, state: str | None,
                 awaiting: str | None, limit: int, offset: int) -> dict:
     """A3: the nominations in a scope; ``awaiting`` = the level (a scope string) they are waiting at."""

@@ -15,6 +15,7 @@ from shared.errors import Invalid
 from shared.scope import Scope, ScopeError
 from shared.service import ServiceRuntime
 
+from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS
 from .ballots import period_token
 from .domain import CONTESTS, MODES, PURPOSES, SHOWS, SUBJECT_TYPES, EvaluationRound
 from .projections import queue, result_row
@@ -50,6 +51,13 @@ class Rating(Command):
     score: float = Field(ge=0, le=100)
 
 
+class PledgePolicyBody(Command):
+    scope: Annotated[str, Field(examples=["local:13/1301"], max_length=100)]
+    modes: Weights = Field(min_length=1)
+    period_days: int = Field(ge=1, le=366)
+    min_participation: Rate
+
+
 class AnnualBatch(Command):
     year: int = Field(ge=2000, le=2100)
 
@@ -76,7 +84,8 @@ class ContestScore(Command):
 def round_view(r: EvaluationRound) -> dict:
     return {"round_id": str(r.id), "org_id": r.org_id, "subject_type": r.subject_type, "subject_id": r.subject_id,
             "purpose": r.purpose, "year": r.year, "modes": r.modes, "start": r.start, "end": r.end,
-            "min_participation": r.min_participation, "eligible": r.eligible, "state": r.state, "publish": r.publish,
+            "min_participation": r.min_participation, "eligible": r.eligible, "policy": r.policy, "state": r.state,
+            "publish": r.publish,
             "participation": r.participation(), "counts": {m: len(r.ratings.get(m, [])) for m in r.modes},
             "score": r.score, "grade": r.grade, "version": r.version}
 
@@ -137,6 +146,22 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         app.require_organiser(who, org_id)
         queued = queue_annual(rt, "org_id = ? AND year = ?", [org_id, body.year])
         return {"org_id": org_id, "year": body.year, "queued": queued}
+
+    @router.put("/pledge-policies", summary="评诺办法 set how pledges under a scope are evaluated (P7, versioned)")
+    def set_policy(body: PledgePolicyBody, who: Caller) -> dict:
+        p = app.set_pledge_policy(who, parse_scope(body.scope), body.modes, body.period_days, body.min_participation)
+        return {"scope": p.scope, "policy": p.reference, "modes": p.modes, "period_days": p.period_days,
+                "min_participation": p.min_participation}
+
+    @router.get("/orgs/{org_id}/pledge-policy", summary="the pledge evaluation policy that applies to an org (P7)")
+    def get_policy(org_id: str, who: Caller) -> dict:
+        require_sees(who, rt.directory.position(org_id))
+        p = app.policy_for(org_id)
+        if p is None:
+            return {"policy": None, "modes": PLEDGE_WEIGHTS, "period_days": PLEDGE_PERIOD_DAYS,
+                    "min_participation": PLEDGE_MIN_PARTICIPATION}
+        return {"policy": p.reference, "modes": p.modes, "period_days": p.period_days,
+                "min_participation": p.min_participation}
 
     @router.get("/results", summary="评议结果 rounds and results under a scope (H4)")
     def results(who: Caller, page: Paging, scope: Annotated[str, Query(examples=["local:13/1301"])],

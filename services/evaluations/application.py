@@ -10,10 +10,11 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 
 from shared.application import ServiceApplication
-from shared.auth import Identity, refuse, require_leading, require_secretary, require_sees
+from shared.auth import Identity, refuse, require_leading, require_scope, require_secretary, require_sees
 from shared.errors import Invalid
+from shared.scope import Scope
 
-from .domain import EvaluationRound, Window, round_id_for
+from .domain import EvaluationRound, PledgePolicy, Window, round_id_for
 from .projections import pledge_row
 
 PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix, when no policy applies

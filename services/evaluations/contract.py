@@ -3,7 +3,7 @@
 ``completed`` is the cross-service contract grading (G3/E8), awards (A4) and pledges (P7) rely on.
 Individual ratings and the masses' comments never go on the bus (E5): only rounds and results do."""
 
-from shared.contract import BOOL, INT, NUM, STR, Contract, EventType, obj
+from shared.contract import BOOL, INT, NULLSTR, NUM, STR, Contract, EventType, obj
 
 from .domain import CONTESTS, MODES, PURPOSES, SHOWS, SUBJECT_TYPES, EvaluationRound, Window
 
@@ -19,7 +19,8 @@ CONTRACT = Contract(
         EventType("opened", EvaluationRound.Opened, obj({
             "subject_type": SUBJECT, "subject_id": STR, "purpose": PURPOSE, "year": INT,
             "modes": {"type": "object", "propertyNames": {"enum": list(MODES)}, "additionalProperties": NUM},
-            "start": STR, "end": STR, "min_participation": NUM, "eligible": INT, "publish": BOOL}), "评议开始"),
+            "start": STR, "end": STR, "min_participation": NUM, "eligible": INT, "publish": BOOL},
+            {"policy": NULLSTR}), "评议开始"),
         EventType("completed", EvaluationRound.Completed, obj({
             **ROUND_REF, "score": {"type": "number", "minimum": 0, "maximum": 100}, "grade": STR,
             "participation": PARTICIPATION, "published": BOOL,

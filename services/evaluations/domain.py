@@ -224,8 +224,9 @@ class EvaluationRound(Aggregate):
                          f"Participation {participation['rate']:.0%} is below the minimum "
                          f"{self.min_participation:.0%}: the round cannot close before {self.end}",
                          participation=participation)
-        common = dict(round_id=str(self.id), subject_type=self.subject_type, subject_id=self.subject_id,
-                      purpose=self.purpose, year=self.year, participation=participation, org=org, trace=trace)
+        common = {"round_id": str(self.id), "subject_type": self.subject_type, "subject_id": self.subject_id,
+                  "purpose": self.purpose, "year": self.year, "participation": participation, "org": org,
+                  "trace": trace}
         if not enough:
             self.trigger_event(self.Lapsed, **common)
             return

@@ -75,8 +75,13 @@ class GradingApp(ServiceApplication):
         scope = Scope.parse(cycle.scope)
         if any(scope.within(s) or s.within(scope) for s in actor.scopes) and actor.role != "downstream":
             return
-        if actor.org and self._covers(cycle, self.directory.org(actor.org)):  # type: ignore[union-attr]
-            return
+        if actor.org and actor.role != "downstream":
+            try:
+                own = self.directory.org(actor.org)  # type: ignore[union-attr]
+            except NotFound:
+                own = None
+            if own is not None and self._covers(cycle, own):
+                return
         raise refuse(actor, f"cycle {cycle.id} is outside your scope", "该定级周期不在您的管辖范围内")
 
     @staticmethod
@@ -115,7 +120,7 @@ class GradingApp(ServiceApplication):
         cycle = self.cycle(cycle_id)
         org = self._covered_org(cycle, org_id)
         grading = self._grading_for(cycle, org)
-        grading.self_assess(cycle.scheme_for(org.domain)["scheme"], items, evidence, org.position.as_dict(), self.trace())
+        grading.self_assess(cycle.scheme_of(grading), items, evidence, org.position.as_dict(), self.trace())
         self.save(grading)
         return grading
 
@@ -127,7 +132,7 @@ class GradingApp(ServiceApplication):
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
         grading = self._grading_for(cycle, org)
-        grading.superior_assess(cycle.scheme_for(org.domain)["scheme"], items, comment, actor.sub,
+        grading.superior_assess(cycle.scheme_of(grading), items, comment, actor.sub,
                                 org.position.as_dict(), self.trace())
         self.save(grading)
         return grading
@@ -157,7 +162,7 @@ class GradingApp(ServiceApplication):
             raise refuse_state("grading-incomplete", f"{org_id} 尚未自评和上级评定 (G3)",
                                f"{org_id} has neither self-assessment nor superior assessment (G3)")
         grading: OrgGrading = self.repository.get(gid)
-        scheme = cycle.scheme_for(org.domain)["scheme"]
+        scheme = cycle.scheme_of(grading)
         proposal = grading.proposal(scheme, mass_result(self.directory.db, org_id, cycle.year),  # type: ignore[union-attr]
                                     grade, reason, self._previous(cycle, org_id))
         override = cycle.admit(org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))

@@ -109,6 +109,10 @@ class GradingCycle(Aggregate):
                          f"this cycle has no scheme for domain {domain!r}", domains=sorted(self.schemes))
         return found
 
+    def scheme_of(self, grading: OrgGrading) -> dict:
+        """The scheme an org's grading was opened with (by hash), even if the org changed domain since."""
+        return next(s["scheme"] for s in self.schemes.values() if s["hash"] == grading.scheme_hash)
+
     def counts(self) -> tuple[int, int, int]:
         """(on the top rung, on the bottom rung, determined)."""
         top = sum(1 for rank, _ in self.tallies.values() if rank == 0)

@@ -81,7 +81,7 @@ class Foreign:
             "round_id": round_id, "subject_type": subject_type, "subject_id": subject_id, "purpose": purpose,
             "year": year, "score": score, "grade": grade, "participation": {"eligible": 10, "participated": 9,
                                                                             "rate": 0.9},
-            "modes": {"党员互评": {"weight": 1.0, "score": score, "count": 9}}, "published": True})
+            "modes": {"peer": {"weight": 1.0, "score": score, "count": 9}}, "published": True})
 
     async def pledged(self, org_id: str, member_id: str) -> str:
         pledge_id = str(uuid.uuid4())

@@ -39,6 +39,11 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
     refused = await post(awards, f"/nominations/{vil1}/objections", {"text": OBJECTION}, None, 409)
     assert refused["type"].endswith("/campaign-phase")
     at(awards, PUBLICITY)
+    await awards.settle()
+    index = await awards.http.get("/awards/publicity")
+    assert index.status_code == 200 and f"/awards/campaigns/{cid}/publicity" in index.text
+    listed = await get(awards, "/campaigns", city, scope=CITY, year=2026)
+    assert [(c["campaign_id"], c["opener_org_id"]) for c in listed["items"]] == [(cid, "P1301")]
     page = await awards.http.get(f"/awards/campaigns/{cid}/publicity")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     for shown in ("一村党支部", "银行桥西支行党支部", "党员 M1", "VIL1 带领群众共同致富", "公示", "Publicity", 'name="text"'):
@@ -53,8 +58,11 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
     at(awards, GRANT)
     refused = await post(awards, f"/campaigns/{cid}/grant", None, city, 409)
     assert refused["type"].endswith("/objections-open")
+    seen_by_nominee = await get(awards, f"/nominations/{vil1}", awards.secretary("VIL1"))
+    assert seen_by_nominee["objections"][0]["status"] == "open" and "text" not in seen_by_nominee["objections"][0]
     for nomination_id, upheld in ((vil1, False), (m1, True)):
         n = await get(awards, f"/nominations/{nomination_id}", city)
+        assert n["objections"][0]["text"] in (OBJECTION, "该同志存在违规经商问题")
         oid = n["objections"][0]["objection_id"]
         await post(awards, f"/nominations/{nomination_id}/objections/{oid}/resolve",
                    {"upheld": upheld, "reason": "经组织核实"}, superior(awards, DISTRICT), 403)  # not the campaign's
@@ -90,7 +98,8 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
                awards.member("M1", "VIL1"), 403)  # a member records their own study only
     await awards.settle()
     report = await get(awards, "/studies", superior(awards, BRIDGE), scope=BRIDGE, year=2026)
-    assert sorted((s["learner_type"], s["learner_id"]) for s in report["studies"]) == [("member", "M6"), ("org", "COM1")]
+    learners = sorted((s["learner_type"], s["learner_id"]) for s in report["studies"])
+    assert learners == [("member", "M6"), ("org", "COM1")]
     assert report["by_exemplar"] == [{"exemplar_id": eid, "type": "org", "id": "VIL1", "org_id": "VIL1",
                                       "title": ORG_TITLE, "studies": 2, "learners": ["member:M6", "org:COM1"]}]
     assert (await get(awards, "/studies", superior(awards, DISTRICT), scope=DISTRICT))["studies"] == []

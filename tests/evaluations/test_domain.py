@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from services.evaluations.domain import (
     MODES,
     EvaluationRound,
+    PledgePolicy,
     Window,
     aggregate,
     grade_for,
@@ -26,9 +27,9 @@ DURING, AFTER = dt.date(2026, 3, 5), dt.date(2026, 3, 15)
 
 
 def open_round(**overrides) -> EvaluationRound:
-    args = dict(round_id=uuid.uuid4(), org=ORG, trace={}, subject_type="member", subject_id="M1", purpose="democratic",
-                year=2026, modes={"self": 20, "peer": 50, "leader": 30}, start=START, end=END, min_participation=0.5,
-                eligible=4, publish=False)
+    args = {"round_id": uuid.uuid4(), "org": ORG, "trace": {}, "subject_type": "member", "subject_id": "M1",
+            "purpose": "democratic", "year": 2026, "modes": {"self": 20, "peer": 50, "leader": 30}, "start": START,
+            "end": END, "min_participation": 0.5, "eligible": 4, "publish": False}
     args.update(overrides)
     return EvaluationRound.open(**args)
 
@@ -178,3 +179,18 @@ def test_e2_e3_window_disclosures_and_one_contest_score_per_target_and_round():
         w.score_contest("skill", "2026-Q1", "M10", 95, ORG, {})
     with pytest.raises(Invalid):
         w.score_contest("speed", "2026-Q1", "M11", 95, ORG, {})
+
+
+# — pledge evaluation policy (P7: configurable, versioned) —
+def test_p7_policies_are_versioned_and_validated():
+    policy = PledgePolicy.create("local:13/1301")
+    policy.set({"self": 10, "peer": 40, "leader": 50}, 10, 0.6)
+    assert policy.reference == "local:13/1301@1" and policy.modes == {"self": 0.1, "peer": 0.4, "leader": 0.5}
+    policy.set({"mass": 1}, 7, 0.3)
+    assert policy.reference == "local:13/1301@2"
+    for modes, days, minimum in (({"self": 0.3}, 7, 0.5), ({"self": 1}, 0, 0.5), ({"self": 1}, 7, 2.0)):
+        with pytest.raises(Invalid):
+            policy.set(modes, days, minimum)
+    assert policy.reference == "local:13/1301@2"
+    r = open_round(policy=policy.reference)
+    assert r.policy == "local:13/1301@2" and r.collect_events()[0].policy == "local:13/1301@2"

@@ -4,7 +4,7 @@
 
 import datetime as dt
 
-from services.evaluations.application import PLEDGE_WEIGHTS, pledge_round_id
+from services.evaluations.application import pledge_round_id
 from shared.envelope import Envelope
 
 from .conftest import stream_events, today
@@ -28,8 +28,33 @@ async def pledge(stack, body: dict, member: str, finish: str | None) -> str:
     return pid
 
 
+async def set_policies(stack) -> None:
+    """P7 weights are configurable: the province sets a policy, the city a more specific one."""
+    http, app = stack.http, stack["evaluations"].app
+    province, city = stack.token("org_admin", "hebei", ["local:13"]), stack.token("superior", "city", ["local:13/1301"])
+    for scope, modes, who in [("local:13", {"self": 25, "peer": 25, "mass": 25, "leader": 25}, province),
+                              ("local:13/1301", {"self": 0.1, "peer": 0.4, "leader": 0.5}, city)]:
+        r = await http.put("/api/evaluations/pledge-policies", headers=who,
+                           json={"scope": scope, "modes": modes, "period_days": 10, "min_participation": 0.6})
+        assert r.status_code == 200 and r.json()["policy"] == f"{scope}@1", r.text
+    before = app.recorder.max_notification_id()
+    for body, who, status in [
+        ({"scope": "local:13", "modes": {"self": 1}, "period_days": 10, "min_participation": 0.5}, city, 403),
+        ({"scope": "local:13/1301", "modes": {"self": 0.7}, "period_days": 10, "min_participation": 0.5}, city, 422),
+        ({"scope": "local:13/1301", "modes": {"self": 1}, "period_days": 0, "min_participation": 0.5}, city, 422),
+        ({"scope": "local:13/1301", "modes": {"self": 1}, "period_days": 9, "min_participation": 0.5},
+         stack.secretary("VIL1"), 403),
+    ]:
+        r = await http.put("/api/evaluations/pledge-policies", json=body, headers=who)
+        assert r.status_code == status and r.json()["title_zh"], r.text
+    assert app.recorder.max_notification_id() == before
+    r = await http.get("/api/evaluations/orgs/VIL2/pledge-policy", headers=stack.secretary("VIL2"))
+    assert r.json()["policy"] == "local:13@1"  # Tangshan (1302) falls back to the province's
+
+
 async def test_p7_adhoc_pledge_is_evaluated_automatically_and_the_result_shows_on_the_pledge(stack):
     http, evals, secretary = stack.http, stack["evaluations"], stack.secretary("VIL1")
+    await set_policies(stack)
     adhoc = await pledge(stack, ADHOC, "M1", "complete")
     annual = await pledge(stack, ANNUAL, "M2", None)  # publicised, in the ledger, not yet due for its round
     await stack.settle()
@@ -42,7 +67,9 @@ async def test_p7_adhoc_pledge_is_evaluated_automatically_and_the_result_shows_o
     opened = r.json()
     assert (opened["subject_type"], opened["subject_id"], opened["purpose"], opened["state"]) == (
         "pledge", adhoc, "pledge", "open")
-    assert opened["modes"] == PLEDGE_WEIGHTS and opened["eligible"] == 5  # VIL1's members
+    assert opened["modes"] == {"self": 0.1, "peer": 0.4, "leader": 0.5} and opened["policy"] == "local:13/1301@1"
+    assert opened["eligible"] == 5 and opened["min_participation"] == 0.6  # VIL1's members; the city's 参与面
+    assert (dt.date.fromisoformat(opened["end"]) - dt.date.fromisoformat(opened["start"])).days == 10
     assert (await http.get(f"/api/evaluations/rounds/{pledge_round_id(annual)}", headers=secretary)).status_code == 404
 
     # the round's event is caused by the pledge's 践诺完成 and shares its correlation
@@ -59,7 +86,7 @@ async def test_p7_adhoc_pledge_is_evaluated_automatically_and_the_result_shows_o
     await evals.run_jobs_once()
     assert evals.app.recorder.max_notification_id() == before
 
-    # 自评 by the pledger, 互评 by a fellow member, 点评 by the secretary: 3/5 ≥ 50 % → close
+    # 自评 by the pledger, 互评 by a fellow member, 点评 by the secretary: 3/5 ≥ 60 % → close
     for who, mode, score in [(stack.member("M1", "VIL1"), "self", 95), (stack.member("M2", "VIL1"), "peer", 85),
                              (secretary, "leader", 90)]:
         r = await http.post(f"/api/evaluations/rounds/{round_id}/ratings", json={"mode": mode, "score": score},
@@ -67,7 +94,7 @@ async def test_p7_adhoc_pledge_is_evaluated_automatically_and_the_result_shows_o
         assert r.status_code == 200, r.text
     r = await http.post(f"/api/evaluations/rounds/{round_id}/close", headers=secretary)
     assert r.status_code == 200, r.text
-    expected_score = round((0.2 * 95 + 0.3 * 85 + 0.3 * 90) / 0.8, 2)  # 群众评议 had no votes: its weight drops out
+    expected_score = 0.1 * 95 + 0.4 * 85 + 0.5 * 90
     assert r.json()["score"] == expected_score
     await stack.settle()
 

@@ -11,7 +11,6 @@ from shared.envelope import GENESIS, SCHEMA_BASE, Envelope
 from shared.nats_io import ensure_stream
 from shared.scope import subject
 
-
 # the fixed cross-service contract of 评议完成 v1, as grading relies on it
 COMPLETED_V1 = obj({
     "round_id": STR, "subject_type": {"enum": ["pledge", "member", "org", "window"]}, "subject_id": STR,

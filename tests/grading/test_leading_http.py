@@ -1,11 +1,14 @@
-"""Who decides (H3) for all three management modes (H2), and bad input changing nothing — over real HTTP,
-a real nats-server and each store.
+"""Who decides (H3) for all three management modes (H2), bad input changing nothing, and two
+determinations racing for one cycle's G5 tally — over real HTTP, a real nats-server and each store.
 
     mode a  VIL1   长安区 leads (territorial cycle); another county neither leads nor guides
     mode b  BANK1  桥西区 leads (territorial cycle); the bank's vertical system only guides
     mode c  TAXB1  the tax system leads (vertical cycle); 长安区 only guides, and its cycle does not cover it
 """
 
+from uuid import UUID
+
+from .bus import EvaluationsFeed
 from .schemes import make_scheme, points
 
 C102, C104, TAX, ICBC = "local:13/1301/130102", "local:13/1301/130104", "vertical:tax/13", "vertical:icbc/13"
@@ -101,3 +104,21 @@ async def test_h3_only_the_leading_superior_decides_and_bad_input_records_nothin
     assert [row["org_id"] for row in r.json()["items"]] == ["TAXB1"]
     r = await http.get(f"/api/grading/cycles/{c102}", headers=sup[ICBC])
     assert r.status_code == 403
+
+    # G5 under concurrency: a determination checked against a stale tally loses the race and records nothing
+    feed = EvaluationsFeed(gstack)
+    for org in ("VIL1", "WIN1"):
+        await feed.completed(org, 2025, 90)
+    await call(f"/cycles/{c102}/orgs/WIN1/self-assessment", {"items": points(0.9)}, gstack.secretary("WIN1"), 200)
+    await call(f"/cycles/{c102}/orgs/WIN1/superior-assessment", {"items": points(0.9)}, sup[C102], 200)
+    await gstack.settle()
+    stale = app.cycle(UUID(c102))
+    assert (await call(f"/cycles/{c102}/orgs/VIL1/determination", {}, sup[C102], 200))["state"] == "determined"
+    app.cycle = lambda _cycle_id: stale  # WIN1's determination read the cycle before VIL1's was saved
+    try:
+        before = app.recorder.max_notification_id()
+        problem = await call(f"/cycles/{c102}/orgs/WIN1/determination", {}, sup[C102], 409)
+        assert problem["type"].endswith("/grading-concurrent") and app.recorder.max_notification_id() == before
+    finally:
+        del app.cycle
+    assert (await call(f"/cycles/{c102}/orgs/WIN1/determination", {}, sup[C102], 200))["grade"] == "先进"

@@ -1,0 +1,68 @@
+"""Figure 1 — command throughput: 提诺 (propose, P1–P3) over HTTP under concurrent load, against the raw
+eventsourcing ``Application.save`` rate of the same Pledge aggregate on the same store."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import time
+
+from services.pledges.application import PledgesApp
+from services.pledges.domain import Pledge
+
+from .harness import Env, ServedPledges
+from .load import in_child
+from .province import orgs
+
+TODAY = dt.date(2026, 1, 5)
+
+
+def new_pledge(i: int) -> Pledge:
+    """The aggregate the HTTP command creates, built directly (no HTTP, no directory, no auth)."""
+    org = orgs(100)[i % 100]
+    return Pledge.propose(org=org.position.as_dict(), trace={"correlation_id": None, "causation_id": None},
+                          pledger_kind="individual", member_ids=[org.member_id], kind="annual", year=2026,
+                          items=[{"text": f"每月走访困难群众两次（第{i}号）", "tags": ["带头服务群众"]}], due=None,
+                          trigger=None, masses=None, post="网格员", host_org=None, leading=False, exempt_members=[],
+                          supports=None, today=TODAY)
+
+
+def raw_save_rate(env: Env, threads: int, duration: float) -> float:
+    """Aggregates saved per second by ``threads`` threads calling ``Application.save`` in a loop."""
+    app = PledgesApp(env.settings)
+    counts = [0] * threads
+    deadline = time.monotonic() + duration
+
+    def loop(k: int) -> None:
+        i = k
+        while time.monotonic() < deadline:
+            app.save(new_pledge(i))
+            counts[k] += 1
+            i += threads
+
+    workers = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    started = time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.monotonic() - started
+    app.close()
+    return sum(counts) / elapsed
+
+
+async def command_throughput(env: Env, duration: float, raw_duration: float, concurrency: int = 32) -> dict:
+    raw = {f"{n}_threads": await asyncio.to_thread(raw_save_rate, env, n, raw_duration) for n in (1, 8)}
+    served = await ServedPledges(env).start()
+    try:
+        load = await in_child("closed", served.url, served.proposers(), concurrency, duration)
+        await served.settle()
+    finally:
+        await served.stop()
+    rate = load["ok"] / load["elapsed_s"]
+    baseline = max(raw.values())
+    return {"value": rate, "unit": "commands/s", "baseline": baseline, "baseline_name": "raw Application.save",
+            "ratio": rate / baseline, "target_ratio": 1.0, "duration_s": load["elapsed_s"],
+            "concurrency": concurrency, "errors": load["errors"], "error_statuses": load["statuses"],
+            "p50_ms": load["p50_ms"], "raw_save_per_s": raw}
