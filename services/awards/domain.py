@@ -191,8 +191,8 @@ class Campaign(Aggregate):
         """名额: refused with the numbers when the title's quota is used up."""
         quota, used = self.title(title)["quota"], len(self.shortlist.get(title, []))
         if used >= quota:
-            raise refuse("quota-full", f"「{title}」名额已满（{used}/{quota}）", f"The quota of {title} is full ({used}/{quota})",
-                         quota=quota, used=used)
+            raise refuse("quota-full", f"「{title}」名额已满（{used}/{quota}）",
+                         f"The quota of {title} is full ({used}/{quota})", quota=quota, used=used)
         self.trigger_event(self.SlotTaken, title=title, nomination_id=nomination_id)
         return {"quota": quota, "used": used + 1}
 

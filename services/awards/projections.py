@@ -119,8 +119,8 @@ class AwardsRecord(Projection):
         d = env.data
         self._nomination(tx, env, "state = 'granted'", [])
         tx.execute(
-            "INSERT INTO aw_honours (nomination_id, campaign_id, campaign_name, title, nominee_type, nominee_id, org_id,"
-            " local_path, vertical_path, year, granted_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO aw_honours (nomination_id, campaign_id, campaign_name, title, nominee_type, nominee_id, "
+            "org_id, local_path, vertical_path, year, granted_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (nomination_id) DO NOTHING",
             [env.subject, d["campaign_id"], d["campaign_name"], d["title"], d["nominee_type"], d["nominee_id"],
              env.orgid, env.localpath, env.verticalpath, d["year"], d["on"]],
@@ -138,7 +138,8 @@ class AwardsRecord(Projection):
         d = env.data
         tx.execute(
             "INSERT INTO aw_exemplars (exemplar_id, nomination_id, title, nominee_type, nominee_id, org_id, local_path,"
-            " vertical_path, year, citation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exemplar_id) DO NOTHING",
+            " vertical_path, year, citation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (exemplar_id) DO NOTHING",
             [env.subject, d["nomination_id"], d["title"], d["nominee_type"], d["nominee_id"], env.orgid,
              env.localpath, env.verticalpath, d["year"], d["citation"]],
         )
@@ -159,7 +160,8 @@ class AwardsRecord(Projection):
         d = env.data
         tx.execute(
             "INSERT INTO aw_studies (study_id, exemplar_id, learner_type, learner_id, learner_org_id, local_path, "
-            "vertical_path, form, on_date, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (study_id) DO NOTHING",
+            "vertical_path, form, on_date, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (study_id) DO NOTHING",
             [env.subject, d["exemplar_id"], d["learner_type"], d["learner_id"], env.orgid, env.localpath,
              env.verticalpath, d["form"], d["on"], int(d["on"][:4])],
         )

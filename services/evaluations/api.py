@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -15,14 +15,16 @@ from shared.errors import Invalid
 from shared.scope import Scope, ScopeError
 from shared.service import ServiceRuntime
 
-from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS
+from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS, app_of
 from .ballots import period_token
 from .domain import CONTESTS, MODES, PURPOSES, SHOWS, SUBJECT_TYPES, EvaluationRound
 from .projections import queue, result_row
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-Weights = dict[Literal[tuple(MODES)], Annotated[float, Field(gt=0, le=100)]]  # type: ignore[misc]
+ModeName = Literal["self", "peer", "mass", "leader"]
+assert set(get_args(ModeName)) == set(MODES)
+Weights = dict[ModeName, Annotated[float, Field(gt=0, le=100)]]
 Rate = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -47,7 +49,7 @@ class Democratic(Period):
 
 
 class Rating(Command):
-    mode: Literal[tuple(MODES)]  # type: ignore[valid-type]
+    mode: ModeName
     score: float = Field(ge=0, le=100)
 
 
@@ -98,7 +100,7 @@ def parse_scope(text: str) -> Scope:
 
 
 def routes(rt: ServiceRuntime) -> APIRouter:
-    app = rt.app
+    app = app_of(rt)
     router = APIRouter()
 
     def done(r: EvaluationRound) -> dict:
@@ -149,7 +151,8 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.put("/pledge-policies", summary="评诺办法 set how pledges under a scope are evaluated (P7, versioned)")
     def set_policy(body: PledgePolicyBody, who: Caller) -> dict:
-        p = app.set_pledge_policy(who, parse_scope(body.scope), body.modes, body.period_days, body.min_participation)
+        modes = {str(mode): weight for mode, weight in body.modes.items()}
+        p = app.set_pledge_policy(who, parse_scope(body.scope), modes, body.period_days, body.min_participation)
         return {"scope": p.scope, "policy": p.reference, "modes": p.modes, "period_days": p.period_days,
                 "min_participation": p.min_participation}
 
@@ -169,7 +172,8 @@ def routes(rt: ServiceRuntime) -> APIRouter:
                 subject_id: str | None = None) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
-        where, params = parsed.sql_filter()
+        where, filter_params = parsed.sql_filter()
+        params: list[Any] = list(filter_params)
         for column, value in (("purpose", purpose), ("year", year), ("state", state), ("subject_id", subject_id)):
             if value is not None:
                 where += f" AND {column} = ?"
@@ -214,7 +218,8 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         where, params = parsed.sql_filter()
         rows = rt.db.query(f"SELECT window_id, org_id, target_id, score FROM ev_contest_scores WHERE {where} "
                            "AND contest = ? AND label = ? ORDER BY score DESC, target_id", [*params, contest, label])
-        ranked, previous = [], None
+        ranked: list[dict] = []
+        previous = None
         for i, r in enumerate(rows, start=1):  # equal scores share a rank (1, 2, 2, 4)
             rank = ranked[-1]["rank"] if previous == r["score"] else i
             ranked.append({"rank": rank, **r})

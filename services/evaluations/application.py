@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError
@@ -16,6 +17,9 @@ from shared.scope import Scope
 
 from .domain import EvaluationRound, PledgePolicy, Window, round_id_for
 from .projections import pledge_row
+
+if TYPE_CHECKING:
+    from shared.service import ServiceRuntime
 
 PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix, when no policy applies
 PLEDGE_PERIOD_DAYS = 14
@@ -239,3 +243,7 @@ class EvaluationsApp(ServiceApplication):
 
 def pledge_round_id(pledge_id: str) -> UUID:
     return round_id_for(f"pledge:{pledge_id}")
+
+
+def app_of(rt: ServiceRuntime) -> EvaluationsApp:
+    return cast(EvaluationsApp, rt.app)

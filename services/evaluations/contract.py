@@ -11,7 +11,7 @@ SUBJECT = {"enum": list(SUBJECT_TYPES)}
 PURPOSE = {"enum": list(PURPOSES)}
 PARTICIPATION = obj({"eligible": INT, "participated": INT, "rate": NUM})
 MODE_RESULT = obj({"weight": NUM, "score": NUM, "count": INT})
-ROUND_REF = {"round_id": STR, "subject_type": SUBJECT, "subject_id": STR, "purpose": PURPOSE, "year": INT}
+ROUND_REF: dict[str, dict] = {"round_id": STR, "subject_type": SUBJECT, "subject_id": STR, "purpose": PURPOSE, "year": INT}
 
 CONTRACT = Contract(
     "evaluations",

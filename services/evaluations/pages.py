@@ -16,6 +16,7 @@ from shared.errors import Invalid, NotFound, Problem, Refused
 from shared.service import ServiceRuntime
 
 from . import ballots
+from .application import app_of
 from .domain import CONTESTS, SATISFACTION, SHOWS
 from .projections import result_row
 
@@ -58,7 +59,7 @@ def pages(rt: ServiceRuntime) -> APIRouter:
 
     def open_round(token: str):
         round_id = ballots.round_of(rt.settings, token)
-        r = rt.app.round(round_id)
+        r = app_of(rt).round(round_id)
         if r.state != "open" or "mass" not in r.modes:
             raise Refused("the round is not open for mass rating", slug="round-closed", title_zh="本轮评议已结束或不含群众评议",
                           title_en="This round is not open for mass rating")
@@ -94,7 +95,7 @@ def pages(rt: ServiceRuntime) -> APIRouter:
                 raise Invalid("cookies are needed to vote", slug="no-device", title_zh="请允许浏览器使用 Cookie 后再投票",
                               title_en="Enable cookies to vote")
             ballot_hash = ballots.check_ballot(rt.db, round_id, ballot)
-            rt.app.vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device),
+            app_of(rt).vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device),
                              SATISFACTION[satisfaction])
             ballots.record_vote(rt.db, round_id, ballot_hash, satisfaction, comment.strip() or None)
         except Problem as p:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 from pydantic import Field
 
 from shared.api import MAX_TEXT, Caller, Command, Paging
@@ -86,11 +86,12 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         rt.nudge()
         return pledge_view(p)
 
-    @router.post("/pledges", status_code=201, summary="提诺 propose a pledge")
-    def propose(body: Propose, who: Caller) -> dict:
+    @router.post("/pledges", status_code=201, summary="提诺 propose a pledge (send Idempotency-Key to retry safely)")
+    def propose(body: Propose, who: Caller,
+                idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict:
         pledge_id = app.propose(who, **body.model_dump(exclude={"items", "supports"}),
                                 items=[i.model_dump() for i in body.items],
-                                supports=str(body.supports) if body.supports else None)
+                                supports=str(body.supports) if body.supports else None, idempotency_key=idempotency_key)
         return done(app.get(pledge_id))
 
     @router.get("/pledges/{pledge_id}", summary="one pledge (from the write model: read-your-writes)")

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from shared.application import ServiceApplication
 from shared.auth import Identity, require_member_or_secretary, require_secretary
 from shared.errors import Invalid, Refused
 
 from .domain import OrgPledgeBook, Pledge
+
+
+IDEMPOTENCY_NS = UUID("9a4c1d2e-7b3f-4e5a-8c6d-1f2e3d4c5b6a")
 
 
 def utc_today() -> dt.date:
@@ -25,8 +28,12 @@ class PledgesApp(ServiceApplication):
     # 提诺 ------------------------------------------------------------------------------------
     def propose(self, actor: Identity, *, org_id: str, pledger_kind: str, member_ids: list[str], kind: str,
                 items: list[dict], year: int | None = None, due: dt.date | None = None, trigger: str | None = None,
-                masses: str | None = None, supports: str | None = None) -> UUID:
+                masses: str | None = None, supports: str | None = None, idempotency_key: str | None = None) -> UUID:
+        """提诺. With an ``idempotency_key`` a retried request returns the pledge it already made."""
         assert self.directory is not None
+        pledge_id = uuid5(IDEMPOTENCY_NS, f"{actor.sub}:{idempotency_key}") if idempotency_key else None
+        if pledge_id and self.exists(pledge_id):
+            return pledge_id
         org = self.directory.org(org_id)
         if pledger_kind == "org":
             require_secretary(actor, org_id)  # P1 党组织承诺 is made by the org itself
@@ -53,6 +60,7 @@ class PledgesApp(ServiceApplication):
             trigger=trigger, masses=masses, post=post, host_org=host_org,
             leading=pledger_kind == "org" or any(m.leading_cadre for m in members),  # P12
             exempt_members=[m.member_id for m in members if m.status == "exempt"], supports=supports, today=today,
+            pledge_id=pledge_id,
         )
         self.save(pledge)
         return pledge.id

@@ -143,7 +143,7 @@ class Pledge(Aggregate):
     def propose(cls, *, org: dict, trace: dict, pledger_kind: str, member_ids: list[str], kind: str, year: int,
                 items: list[dict], due: dt.date | None, trigger: str | None, masses: str | None, post: str | None,
                 host_org: str | None, leading: bool, exempt_members: list[str], supports: str | None,
-                today: dt.date) -> Pledge:
+                today: dt.date, pledge_id: uuid.UUID | None = None) -> Pledge:
         if pledger_kind not in PLEDGER_KINDS:
             raise Invalid(f"pledger kind must be one of {list(PLEDGER_KINDS)} (P1)", slug="pledger-kind")
         if kind not in KINDS:
@@ -166,7 +166,7 @@ class Pledge(Aggregate):
         if due < today:
             raise Invalid("the due date is in the past", slug="pledge-due")
         return cls._create(
-            cls.Proposed, id=uuid.uuid4(), org=org, trace=trace, pledger_kind=pledger_kind, member_ids=member_ids,
+            cls.Proposed, id=pledge_id or uuid.uuid4(), org=org, trace=trace, pledger_kind=pledger_kind, member_ids=member_ids,
             kind=kind, year=year, items=check_items(items), due=due.isoformat(), trigger=trigger, masses=masses,
             post=post, host_org=host_org, leading=leading, exempt_members=exempt_members, supports=supports,
         )

@@ -9,6 +9,11 @@ from .helpers import (MEMBER_TITLE, ORG_TITLE, TODAY, admin, at, campaign_body, 
 DISTRICT, BRIDGE, CITY = "local:13/1301/130102", "local:13/1301/130104", "local:13/1301"
 
 
+async def nominate(awards, cid: str, nominee: str, org: str, status: int = 201, title: str = ORG_TITLE) -> dict:
+    body = nomination_body(nominee, title, "org" if title == ORG_TITLE else "member")
+    return await post(awards, f"/campaigns/{cid}/nominations", body, awards.secretary(org), status)
+
+
 async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards):
     f = Foreign(awards)
     at(awards, TODAY)
@@ -30,7 +35,7 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     assert campaign["phase"] == "nominating"
 
     # mode (a): VIL1 climbs 长安区委 → 市委 → 省委
-    n = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("VIL1"), awards.secretary("VIL1"), 201)
+    n = await nominate(awards, cid, "VIL1", "VIL1")
     assert n["levels"] == [DISTRICT, CITY, "local:13"]
     assert n["eligibility"]["eligible"] and n["eligibility"]["facts"]["grade"]["grade"] == "先进"
     vil1 = n["nomination_id"]
@@ -39,33 +44,33 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     assert (await climb(awards, vil1, [DISTRICT, CITY, province]))["state"] == "shortlisted"
 
     # mode (b): BANK1's business is vertical (icbc) — the bank system guides, the local committees lead
-    n = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("BANK1"), awards.secretary("BANK1"), 201)
+    n = await nominate(awards, cid, "BANK1", "BANK1")
     assert n["levels"] == [BRIDGE, CITY, "local:13"]
-    refused = await post(awards, f"/nominations/{n['nomination_id']}/pass", {}, superior(awards, "vertical:icbc/13"), 403)
+    icbc = superior(awards, "vertical:icbc/13")
+    refused = await post(awards, f"/nominations/{n['nomination_id']}/pass", {}, icbc, 403)
     assert "H3" in refused["title_zh"]
     assert (await climb(awards, n["nomination_id"], [BRIDGE, CITY, province]))["state"] == "shortlisted"
 
     # mode (c): TAXB1 is led by the tax system — outside a territorial campaign, it climbs the system's own
-    refused = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("TAXB1"), awards.secretary("TAXB1"),
-                         409)
+    refused = await nominate(awards, cid, "TAXB1", "TAXB1", 409)
     assert refused["type"].endswith("/outside-campaign")
     tax = admin(awards, "vertical:tax/13")
-    tcid = (await post(awards, "/campaigns", campaign_body("TAX13", "vertical:tax/13", [{"name": ORG_TITLE, "quota": 1}],
-                                                           "税务系统七一表彰"), tax, 201))["campaign_id"]
-    n = await post(awards, f"/campaigns/{tcid}/nominations", nomination_body("TAXB1"), awards.secretary("TAXB1"), 201)
+    body = campaign_body("TAX13", "vertical:tax/13", [{"name": ORG_TITLE, "quota": 1}], "税务系统七一表彰")
+    tcid = (await post(awards, "/campaigns", body, tax, 201))["campaign_id"]
+    n = await nominate(awards, tcid, "TAXB1", "TAXB1")
     assert n["levels"] == ["vertical:tax/13"]
     refused = await post(awards, f"/nominations/{n['nomination_id']}/pass", {}, superior(awards, DISTRICT), 403)
     assert "指导" in refused["title_zh"]  # the local committee guides TAXB1 (H3)
     assert (await climb(awards, n["nomination_id"], [tax]))["state"] == "shortlisted"
 
     # A4 from the record: COM1 (graded 一般) is refused with the reason, until the province records an override
-    refused = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("COM1"), awards.secretary("COM1"), 409)
+    refused = await nominate(awards, cid, "COM1", "COM1", 409)
     assert refused["type"].endswith("/ineligible") and "一般" in refused["reasons"][0]
     await post(awards, f"/campaigns/{cid}/overrides", {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "COM1",
                                                        "reason": "疫情防控中表现突出"}, superior(awards, CITY), 403)
     await post(awards, f"/campaigns/{cid}/overrides", {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "COM1",
                                                        "reason": "疫情防控中表现突出"}, province, 201)
-    n = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("COM1"), awards.secretary("COM1"), 201)
+    n = await nominate(awards, cid, "COM1", "COM1")
     assert n["eligibility"]["eligible"] is False and n["eligibility"]["override"]["reason"] == "疫情防控中表现突出"
     com1 = n["nomination_id"]
     await climb(awards, com1, [BRIDGE, CITY])
@@ -73,22 +78,20 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     assert full["type"].endswith("/quota-full") and (full["quota"], full["used"]) == (2, 2)
 
     # 整顿后进 not yet accepted makes VIL2 ineligible; the 考核验收 event arriving over NATS changes that (G8)
-    refused = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("VIL2"), awards.secretary("VIL2"), 409)
+    refused = await nominate(awards, cid, "VIL2", "VIL2", 409)
     assert "整顿" in refused["reasons"][0]
     await f.accepted("VIL2", 2025, True)
     await awards.settle()
-    n = await post(awards, f"/campaigns/{cid}/nominations", nomination_body("VIL2"), awards.secretary("VIL2"), 201)
+    n = await nominate(awards, cid, "VIL2", "VIL2")
     assert n["eligibility"]["eligible"] and n["levels"] == ["local:13/1302", "local:13"]
 
     # member titles: 民主评议 (E7) and pledge evaluations (P7, P8)
     for member, org, why in (("M6", "COM1", "不合格"), ("M2", "VIL1", pledge)):
-        refused = await post(awards, f"/campaigns/{cid}/nominations", nomination_body(member, MEMBER_TITLE, "member"),
-                             awards.secretary(org), 409)
+        refused = await nominate(awards, cid, member, org, 409, MEMBER_TITLE)
         assert why in refused["reasons"][0]
-    m1 = (await post(awards, f"/campaigns/{cid}/nominations", nomination_body("M1", MEMBER_TITLE, "member"),
-                     awards.secretary("VIL1"), 201))["nomination_id"]
-    await post(awards, f"/campaigns/{cid}/nominations", nomination_body("M1", MEMBER_TITLE, "member"),
-               awards.secretary("VIL1"), 409)  # one nomination per nominee and title
+    m1 = (await nominate(awards, cid, "M1", "VIL1", title=MEMBER_TITLE))["nomination_id"]
+    again = await nominate(awards, cid, "M1", "VIL1", 409, MEMBER_TITLE)  # one per nominee and title
+    assert again["type"].endswith("/already-nominated")
     held = await post(awards, f"/nominations/{m1}/hold", {"reason": "请补充事迹材料"}, superior(awards, DISTRICT))
     assert (held["state"], held["level"]) == ("held", DISTRICT)
     passed = await post(awards, f"/nominations/{m1}/pass", {"comment": "材料已补充"}, superior(awards, DISTRICT))

@@ -128,3 +128,12 @@ async def test_bad_input_changes_nothing(stack):
     r = await http.post("/api/pledges/pledges/00000000-0000-0000-0000-000000000000/approve", headers=sec)
     assert r.status_code == 404
     assert app.recorder.max_notification_id() == before
+
+
+async def test_a_retried_proposal_with_an_idempotency_key_is_recorded_once(stack):
+    http, member = stack.http, {**stack.member("M1", "VIL1"), "Idempotency-Key": "retry-42"}
+    first = await http.post("/api/pledges/pledges", json=individual("M1"), headers=member)
+    again = await http.post("/api/pledges/pledges", json=individual("M1"), headers=member)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["pledge_id"] == again.json()["pledge_id"]
+    assert stack["pledges"].app.recorder.max_notification_id() == 1

@@ -1,0 +1,118 @@
+"""Figure 3 — projection throughput: events/s the ledger 承诺台账 (P9) applies from JetStream, exactly once
+(DESIGN.md service part 3), against raw nats-py pull fetch+ack of the same stream, with a raw INSERT of the
+same rows (sqlite3 / psycopg, no kernel) beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+
+import psycopg
+
+from services.pledges.projections import Ledger
+from shared.db import Database, schema_name
+from shared.envelope import Envelope
+from shared.projection import ProjectionRunner
+
+from .harness import Env, jetstream
+
+ROW = ("pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind, year,"
+       " due, state, items, trig, post, proposed_at, updated_at, last_seq")
+RAW_DDL = Ledger.ddl.split(";")[0].replace("pl_pledges", "raw_pledges")
+
+
+async def raw_consume_rate(js, stream: str, subject: str, expected: int, batch: int) -> float:
+    """Pull fetch + ack, nothing else: the bus's own speed for this reader."""
+    sub = await js.pull_subscribe(subject, stream=stream)
+    seen, started = 0, time.monotonic()
+    while seen < expected:
+        msgs = await sub.fetch(batch, timeout=5)
+        for m in msgs:
+            await m.ack()
+        seen += len(msgs)
+    rate = seen / (time.monotonic() - started)
+    await sub.unsubscribe()
+    return rate
+
+
+def row_of(env: Envelope) -> tuple:
+    d = env.data
+    return (env.subject, env.orgid, d.get("host_org"), env.localpath, env.verticalpath, d["pledger_kind"],
+            json.dumps(d["member_ids"]), int(d["leading"]), d["kind"], d["year"], d["due"], "proposed",
+            json.dumps(d["items"], ensure_ascii=False), d.get("trigger"), d.get("post"), env.time, env.time,
+            env.sequence)
+
+
+def raw_insert_rate(env: Env, rows: list[tuple], batch: int) -> float:
+    """The same rows, batch by batch in one transaction each, straight through the driver."""
+    sql = f"INSERT INTO raw_pledges ({ROW}) VALUES ({', '.join('?' * 18)})"
+    if env.store == "postgres":
+        conn = psycopg.connect(env.settings.postgres_dsn, autocommit=True,
+                               options=f"-c search_path={schema_name('bench')}")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema_name('bench')}")
+        conn.execute(RAW_DDL)
+        sql = sql.replace("?", "%s")
+    else:
+        conn = sqlite3.connect(env.settings.sqlite_path("bench", "raw"), isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(RAW_DDL)
+    started = time.monotonic()
+    for start in range(0, len(rows), batch):
+        if env.store == "postgres":
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(sql, rows[start:start + batch])
+        else:
+            conn.execute("BEGIN")
+            conn.executemany(sql, rows[start:start + batch])
+            conn.execute("COMMIT")
+    rate = len(rows) / (time.monotonic() - started)
+    conn.close()
+    return rate
+
+
+async def run_until(runner: ProjectionRunner, last_seq: int, sample=None) -> float:
+    """Run the runner from its checkpoint until it has applied ``last_seq``; seconds taken."""
+    stop = asyncio.Event()
+    await runner.open()
+    started = time.monotonic()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        while (done := await asyncio.to_thread(runner.checkpoint)) < last_seq:
+            if task.done():
+                task.result()
+            if sample:
+                sample(done)
+            await asyncio.sleep(0.05)
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        await task
+    return elapsed
+
+
+async def projection_throughput(env: Env, events: int) -> dict:
+    """Reads the stream the relay figure left behind (``events`` 承诺提出)."""
+    db = Database(env.settings, "pledges")
+    nc, js = await jetstream(env)
+    batch = env.settings.projection_batch
+    try:
+        consume = await raw_consume_rate(js, "CXZY_PLEDGES", "cxzy.pledges.>", events, batch)
+        sub = await js.pull_subscribe("cxzy.pledges.>", stream="CXZY_PLEDGES")
+        rows = []
+        while len(rows) < events:
+            rows += [row_of(Envelope.from_message(m.headers, m.data)) for m in await sub.fetch(batch, timeout=5)]
+        await sub.unsubscribe()
+        insert = await asyncio.to_thread(raw_insert_rate, env, rows, batch)
+        runner = ProjectionRunner(Ledger(), db, js, env.settings, "bench")
+        rate = events / await run_until(runner, events)
+        applied = db.one("SELECT COUNT(*) AS n FROM pl_pledges")
+        assert applied and int(applied["n"]) == events, applied
+    finally:
+        await nc.drain()
+        db.close()
+    return {"value": rate, "unit": "events/s", "baseline": consume, "baseline_name": "raw pull fetch+ack",
+            "ratio": rate / consume, "target_ratio": 0.5, "events": events, "batch": batch,
+            "raw_insert_per_s": insert, "ratio_vs_raw_insert": rate / insert}
