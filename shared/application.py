@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
-from .db import eventsourcing_env
+from .db import Database, eventsourcing_env
 from .errors import NotFound
 from .logging import correlation_id
 from .settings import Settings
@@ -40,6 +40,12 @@ class ServiceApplication(Application):
         self.settings = settings
         self.directory = directory
         super().__init__(env={**eventsourcing_env(settings, self.service), **(env or {})})
+
+    @property
+    def views(self) -> Database:
+        """This service's read-model store (projections' tables), for commands that consult them."""
+        assert self.directory is not None
+        return self.directory.db
 
     def stamp(self, org_id: str) -> dict:
         """The org's position now, from this service's directory replica (NotFound if unknown)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from nats.js import api
 from nats.js.errors import NotFoundError
@@ -24,7 +24,7 @@ from .logging import correlation_id, log
 from .nats_io import stream_name
 from .settings import Settings
 
-Handler = Callable[["Projection", Tx, Envelope], None]
+Handler = Callable[[Any, Tx, Envelope], None]
 
 
 def handles(*event_names: str) -> Callable[[Handler], Handler]:

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from .application import ServiceApplication
+from .audit import Auditor
 from .contract import Contract
 from .db import Database
 from .directory.replica import DirectoryReplica, DirectoryView
@@ -78,6 +79,8 @@ class ServiceRuntime:
         self._tasks += [asyncio.create_task(r.run(self._stop), name=r.durable) for r in self.runners]
         if jobs and self.spec.jobs:
             self._tasks.append(asyncio.create_task(self._run_jobs(), name=f"{self.name}-jobs"))
+        self.auditor = Auditor(self.js, self.name, self.settings)
+        self._tasks.append(asyncio.create_task(self._audit(), name=f"{self.name}-audit"))
         log("service").info("started", service=self.name, projections=[r.durable for r in self.runners])
 
     async def _run_jobs(self) -> None:
@@ -85,6 +88,17 @@ class ServiceRuntime:
             await self.run_jobs_once()
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=self.settings.scheduler_interval_s)
+            except TimeoutError:
+                pass
+
+    async def _audit(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self.auditor.maybe_checkpoint()
+            except Exception as exc:  # noqa: BLE001
+                log("audit").error("checkpoint failed", service=self.name, error=repr(exc))
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=min(self.settings.scheduler_interval_s, 30))
             except TimeoutError:
                 pass
 

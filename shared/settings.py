@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         description="Signing keys `kid:secret,kid:secret`; the first signs, all verify (rotation)",
     )
     jwt_ttl_s: int = Field(8 * 3600, description="Lifetime of issued tokens")
+    audit_every: int = Field(1000, description="Events per signed audit checkpoint (Merkle root) on cxzy.audit.<service>")
+    audit_signing_key: str = Field(
+        "6378757a792d6465762d61756469742d7369676e696e672d6b65792d30303030",
+        description="Ed25519 private key seed (64 hex chars) that signs audit checkpoints; change it in production",
+    )
     log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
     log_level: str = Field("INFO", description="Log level")
 

@@ -163,7 +163,7 @@ class GradingApp(ServiceApplication):
                                f"{org_id} has neither self-assessment nor superior assessment (G3)")
         grading: OrgGrading = self.repository.get(gid)
         scheme = cycle.scheme_of(grading)
-        proposal = grading.proposal(scheme, mass_result(self.directory.db, org_id, cycle.year),  # type: ignore[union-attr]
+        proposal = grading.proposal(scheme, mass_result(self.views, org_id, cycle.year),
                                     grade, reason, self._previous(cycle, org_id))
         override = cycle.admit(org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))
         grading.determine(proposal, override, actor.sub, org.position.as_dict(), self.trace())

@@ -102,8 +102,13 @@ async def test_h3_only_the_leading_superior_decides_and_bad_input_records_nothin
         assert r.status_code == status, r.text
     r = await http.get("/api/grading/reports/ungraded", params={"scope": TAX, "year": 2025}, headers=sup[TAX])
     assert [row["org_id"] for row in r.json()["items"]] == ["TAXB1"]
-    r = await http.get(f"/api/grading/cycles/{c102}", headers=sup[ICBC])
-    assert r.status_code == 403
+    for path, who, status in [(f"/cycles/{c102}", sup[ICBC], 403), (f"/cycles/{c102}", gstack.secretary("VIL1"), 200),
+                              (f"/cycles/{c102}", gstack.secretary("COM1"), 403),
+                              (f"/cycles/{c102}/orgs/VIL1", gstack.secretary("VIL1"), 200),
+                              (f"/cycles/{c102}/orgs/VIL1", gstack.secretary("COM1"), 403),
+                              (f"/cycles/{c102}/orgs/VIL1", sup[C104], 403)]:
+        r = await http.get(f"/api/grading{path}", headers=who)
+        assert r.status_code == status, (path, r.text)
 
     # G5 under concurrency: a determination checked against a stale tally loses the race and records nothing
     feed = EvaluationsFeed(gstack)
