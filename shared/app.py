@@ -13,8 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .api import Caller
 from .asyncapi import asyncapi_document
-from .feed import feed_response
 from .errors import Invalid, Problem
+from .feed import feed_response
 from .logging import bind_correlation, correlation_id, log
 from .service import ServiceRuntime
 from .settings import Settings

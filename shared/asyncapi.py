@@ -9,15 +9,15 @@ is the single declaration FastStream turns into the AsyncAPI 3.0 document at ``/
 from __future__ import annotations
 
 from faststream.nats import NatsBroker
-from pydantic import BaseModel, ConfigDict
 from faststream.specification import AsyncAPI
+from pydantic import BaseModel, ConfigDict
 
 from .scope import LOCAL_DEPTH, ROOT, VERTICAL_DEPTH
 
 
 def event_subject_pattern(service: str, event: str) -> str:
-    return ".".join([ROOT, service, event] + ["{p%d}" % i for i in range(LOCAL_DEPTH)]
-                    + ["{v%d}" % i for i in range(VERTICAL_DEPTH)] + ["{org}"])
+    return ".".join([ROOT, service, event] + [f"{{p{i}}}" for i in range(LOCAL_DEPTH)]
+                    + [f"{{v{i}}}" for i in range(VERTICAL_DEPTH)] + ["{org}"])
 
 
 def payload_model(name: str, schema: dict) -> type[BaseModel]:

@@ -80,7 +80,7 @@ class Database:
         self.script(KERNEL_DDL)
 
     def _sqlite(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
@@ -92,7 +92,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         if self.postgres:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            with self._pool.connection() as pg, pg.transaction(), pg.cursor() as cur:
                 yield Tx(cur, True)
         else:
             conn = self._sqlite()

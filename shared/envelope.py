@@ -73,7 +73,7 @@ class Envelope:
     def from_message(cls, headers: dict[str, str] | None, payload: bytes) -> Envelope:
         h = {k.lower(): v for k, v in (headers or {}).items()}
         try:
-            attrs = {k[3:]: unquote(v) for k, v in h.items() if k.startswith("ce-")}
+            attrs: dict[str, Any] = {k[3:]: unquote(v) for k, v in h.items() if k.startswith("ce-")}
             attrs["sequence"] = int(attrs["sequence"])
             return cls(data=json.loads(payload or b"{}"), **attrs)
         except (KeyError, TypeError, ValueError) as exc:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
+from collections.abc import MutableMapping
 from contextvars import ContextVar
+from typing import Any
 
 import structlog
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
-def _add_correlation(_: object, __: str, event: dict) -> dict:
+def _add_correlation(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     cid = correlation_id.get()
     if cid and "correlation_id" not in event:
         event["correlation_id"] = cid

@@ -89,7 +89,7 @@ def plan(orgs: list[dict], downstream: dict[str, str] | None = None) -> list[Nat
 def server_config(users: list[NatsUser]) -> dict:
     rendered = []
     for u in users:
-        entry = {"user": u.user, "password": u.password}
+        entry: dict = {"user": u.user, "password": u.password}
         if u.permissions:
             entry["permissions"] = u.permissions
         rendered.append(entry)

@@ -193,7 +193,7 @@ class ProjectionRunner:
             while not stop.is_set():
                 try:
                     msgs = await sub.fetch(self.settings.projection_batch, timeout=0.5)
-                except (TimeoutError, asyncio.TimeoutError):
+                except TimeoutError:
                     if caught_up is not None:
                         caught_up.set()
                     continue

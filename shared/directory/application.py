@@ -29,7 +29,7 @@ def _path(value) -> list[str]:
 
 
 def normalise_org(raw: dict) -> dict:
-    record = {
+    record: dict = {
         "id": str(raw["id"]).strip(),
         "name": str(raw["name"]).strip(),
         "type": str(raw.get("type") or "支部"),
@@ -52,7 +52,7 @@ def normalise_org(raw: dict) -> dict:
 
 
 def normalise_member(raw: dict) -> dict:
-    record = {
+    record: dict = {
         "id": str(raw["id"]).strip(),
         "org": str(raw["org"]).strip(),
         "status": str(raw.get("status") or "normal"),
@@ -87,11 +87,11 @@ class DirectoryApp(ServiceApplication):
                 raise Invalid(f"member {m['id']}: unknown org {m['org']}", slug="directory-invalid")
         trace = self.trace()
         positions = {o["id"]: Position(o["id"], tuple(o["local"]), tuple(o["vertical"])).as_dict() for o in org_records}
-        pending = []
+        pending: list[Org | Member] = []
         for record in org_records:
             stamp = positions[record["id"]]
             try:
-                org = self.repository.get(org_uuid(record["id"]))
+                org: Org = self.repository.get(org_uuid(record["id"]))
             except AggregateNotFoundError:
                 pending.append(Org.register(record, stamp, trace))
                 report.orgs_created += 1
@@ -104,7 +104,7 @@ class DirectoryApp(ServiceApplication):
         for record in member_records:
             stamp = positions.get(record["org"]) or self._org_position(record["org"])
             try:
-                member = self.repository.get(member_uuid(record["id"]))
+                member: Member = self.repository.get(member_uuid(record["id"]))
             except AggregateNotFoundError:
                 pending.append(Member.register(record, stamp, trace))
                 report.members_created += 1
@@ -119,5 +119,5 @@ class DirectoryApp(ServiceApplication):
         return report
 
     def _org_position(self, org_id: str) -> dict:
-        record = self.repository.get(org_uuid(org_id)).record
+        record: dict = self.repository.get(org_uuid(org_id)).record
         return Position(record["id"], tuple(record["local"]), tuple(record["vertical"])).as_dict()

@@ -24,6 +24,15 @@ def member_uuid(member_id: str) -> uuid.UUID:
     return uuid.uuid5(NS, f"member:{member_id}")
 
 
+def record_changes(aggregate: Any, changed: type, record: dict, org: dict, trace: dict) -> bool:
+    """Record a Changed event with exactly the fields that differ; nothing if none do."""
+    changes = {k: v for k, v in record.items() if aggregate.record.get(k) != v}
+    if not changes:
+        return False
+    aggregate.trigger_event(changed, record=record, changes=changes, org=org, trace=trace)
+    return True
+
+
 class Org(Aggregate):
     class Registered(Aggregate.Created, Stamped):
         record: dict
@@ -43,11 +52,7 @@ class Org(Aggregate):
         return cls._create(cls.Registered, id=org_uuid(record["id"]), record=record, org=org, trace=trace)
 
     def update(self, record: dict, org: dict, trace: dict) -> bool:
-        changes = {k: v for k, v in record.items() if self.record.get(k) != v}
-        if not changes:
-            return False
-        self.trigger_event(self.Changed, record=record, changes=changes, org=org, trace=trace)
-        return True
+        return record_changes(self, self.Changed, record, org, trace)
 
 
 class Member(Aggregate):
@@ -68,4 +73,5 @@ class Member(Aggregate):
     def register(cls, record: dict, org: dict, trace: dict) -> Member:
         return cls._create(cls.Registered, id=member_uuid(record["id"]), record=record, org=org, trace=trace)
 
-    update = Org.update
+    def update(self, record: dict, org: dict, trace: dict) -> bool:
+        return record_changes(self, self.Changed, record, org, trace)
