@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
@@ -11,10 +11,11 @@ from pydantic import Field
 
 from shared.api import MAX_TEXT, Caller, Command, Paging
 from shared.auth import require_scope, require_sees
-from shared.scope import Scope, ScopeError
 from shared.errors import Invalid
+from shared.scope import Scope, ScopeError
 from shared.service import ServiceRuntime
 
+from .application import PledgesApp
 from .domain import CHANNELS, FIVE_LEADS, Pledge
 from .projections import ledger_rows
 
@@ -79,7 +80,7 @@ def pledge_view(p: Pledge) -> dict:
 
 
 def routes(rt: ServiceRuntime) -> APIRouter:
-    app = rt.app
+    app = cast(PledgesApp, rt.app)
     router = APIRouter()
 
     def done(p: Pledge) -> dict:
@@ -134,10 +135,8 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         rt.nudge()
         return {"org_id": org_id, "member_id": body.member_id, "post": body.post}
 
-    Filters = dict  # noqa: N806
-
     def filters(state: str | None, kind: str | None, member: str | None, overdue: bool | None,
-                year: int | None, page) -> Filters:
+                year: int | None, page) -> dict:
         return {"state": state, "kind": kind, "member": member, "overdue": overdue, "year": year,
                 "today": app.today().isoformat(), "limit": page.limit, "offset": page.offset}
 

@@ -13,7 +13,6 @@ from shared.errors import Invalid, Refused
 
 from .domain import OrgPledgeBook, Pledge
 
-
 IDEMPOTENCY_NS = UUID("9a4c1d2e-7b3f-4e5a-8c6d-1f2e3d4c5b6a")
 
 

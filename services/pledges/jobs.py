@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from uuid import UUID
 
 from shared.errors import Problem
 from shared.logging import log
 from shared.service import ServiceRuntime
 
+from .application import PledgesApp
 from .projections import overdue_unreminded
 
 
 def remind_overdue(rt: ServiceRuntime) -> int:
     """督促 (P4): remind every overdue open pledge, at most once per reminder interval.
     The aggregate is the judge, so a stale read model or a second scheduler cannot double-remind."""
-    today = rt.app.today()
+    app = cast(PledgesApp, rt.app)
+    today = app.today()
     before = (today - dt.timedelta(days=rt.settings.reminder_interval_days)).isoformat()
     reminded = 0
     for pledge_id in overdue_unreminded(rt.db, today.isoformat(), before):
         try:
-            rt.app.remind(UUID(pledge_id))
+            app.remind(UUID(pledge_id))
             reminded += 1
         except Problem as refused:
             log("jobs").debug("not reminded", pledge=pledge_id, reason=refused.detail)
