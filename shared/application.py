@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
@@ -33,8 +35,13 @@ def current_trace() -> dict:
     return {"correlation_id": correlation_id.get(), "causation_id": causation_id.get()}
 
 
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
 class ServiceApplication(Application):
     service: ClassVar[str]
+    today: Callable[[], dt.date] = staticmethod(utc_today)  # the one clock; tests set ``app.today``
 
     def __init__(self, settings: Settings, directory: DirectoryView | None = None, env: dict | None = None):
         self.settings = settings

@@ -133,6 +133,14 @@ def require_member_or_secretary(who: Identity, org_id: str, member_ids: list[str
                  org=org_id)
 
 
+def require_authority(who: Identity, scope: Scope, reason_en: str, reason_zh: str,
+                      roles: tuple[str, ...] = ("superior", "org_admin")) -> None:
+    """An authority over ``scope`` (an org dept, a superior): one of ``roles``, holding ``scope`` or a wider one."""
+    if who.role not in roles:
+        raise refuse(who, reason_en, reason_zh, scope=str(scope))
+    require_scope(who, scope)
+
+
 def require_leading(who: Identity, position: Position, leading_hierarchy: str) -> None:
     """H3: only the leading superior decides; a guiding one sees but is refused with that reason."""
     if who.leads(position, leading_hierarchy):

@@ -60,6 +60,11 @@ class Refused(Problem):
     title_en = "Operation refused"
 
 
+def broken_rule(slug: str, zh: str, en: str, **extra: Any) -> Refused:
+    """A refused command: ``slug`` is its stable type, ``zh``/``en`` say why (P5, G5 …)."""
+    return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)
+
+
 class Unauthorized(Problem):
     status = 401
     slug = "unauthorized"

@@ -15,9 +15,11 @@ from shared.scope import Scope
 from shared.service import ServiceRuntime
 
 from .application import DECIDERS, AwardsApp, parse_scope
-from .domain import KINDS, STATES, Campaign, Nomination
+from .campaign import Campaign
+from .domain import KINDS, STATES
 from .exemplars import LEARNERS, PROMOTIONS, STUDY_FORMS, Exemplar
-from .projections import campaigns, exemplars, honours, nominations, study_report
+from .nomination import Nomination
+from .projections import campaigns, campaigns_open_to, exemplars, honours, nominations, study_report
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -102,7 +104,7 @@ def campaign_view(c: Campaign, today: dt.date) -> dict:
             "version": c.version}
 
 
-def nomination_view(n: Nomination, objections_visible: bool = True) -> dict:
+def nomination_view(n: Nomination, objections_visible: bool = False) -> dict:
     """Objectors' words are shown only to the campaign's authority, who resolves them (A5)."""
     objections = [o if objections_visible else {k: v for k, v in o.items() if k != "text"}
                   for o in n.objections.values()]
@@ -125,7 +127,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     def done_n(n: Nomination) -> dict:
         rt.nudge()
-        return nomination_view(n, objections_visible=False)
+        return nomination_view(n)
 
     def is_authority(who: Identity, n: Nomination) -> bool:
         scope = Scope.parse(app.campaign(n.campaign_id).scope)
@@ -146,10 +148,20 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         require_scope(who, parsed)
         return {"scope": str(parsed), "year": year, "items": campaigns(rt.db, parsed, year)}
 
+    @router.get("/orgs/{org_id}/campaigns", summary="campaigns an org may be nominated in (A3, H3)")
+    def open_to(org_id: str, who: Caller) -> dict:
+        org = rt.directory.org(org_id)
+        require_sees(who, org.position)
+        path = org.position.local if org.leading_hierarchy == "local" else org.position.vertical
+        return {"org_id": org_id, "items": campaigns_open_to(rt.db, org.leading_hierarchy, path)}
+
     @router.get("/campaigns/{campaign_id}", summary="one campaign, its phase and shortlist")
     def get_campaign(campaign_id: UUID, who: Caller) -> dict:
         c = app.campaign(campaign_id)
-        require_sees(who, rt.directory.position(c.opener_org_id))
+        scope = Scope.parse(c.scope)
+        own_org_inside = who.org is not None and scope.contains(rt.directory.position(who.org))
+        if not (own_org_inside or any(s.within(scope) or scope.within(s) for s in who.scopes)):
+            require_sees(who, rt.directory.position(c.opener_org_id))
         return campaign_view(c, app.today())
 
     @router.post("/campaigns/{campaign_id}/overrides", status_code=201, summary="资格特批 record an override (A4)")

@@ -11,21 +11,27 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from shared.application import ServiceApplication
-from shared.auth import Identity, refuse, require_leading, require_member_or_secretary, require_scope, require_secretary
+from shared.auth import (
+    Identity,
+    refuse,
+    require_authority,
+    require_leading,
+    require_member_or_secretary,
+    require_scope,
+    require_secretary,
+)
 from shared.directory.replica import OrgRecord
 from shared.errors import Invalid, Refused
 from shared.scope import Scope, ScopeError
 
-from .domain import SUBJECTS, Campaign, Nomination
+from .campaign import Campaign
+from .domain import SUBJECTS, leading_chain
 from .eligibility import assess
 from .exemplars import LEARNERS, Exemplar, Study, exemplar_id
 from .facts import Facts
+from .nomination import Nomination
 
 DECIDERS = ("superior", "org_admin")
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def parse_scope(text: str) -> Scope:
@@ -37,12 +43,11 @@ def parse_scope(text: str) -> Scope:
 
 class AwardsApp(ServiceApplication):
     service = "awards"
-    today: Callable[[], dt.date] = staticmethod(utc_today)
 
     @property
     def facts(self) -> Facts:
         assert self.directory is not None
-        return Facts(self.directory.db)  # the facts live beside the directory replica, in this service's store
+        return Facts(self.views)  # the facts live beside the directory replica, in this service's store
 
     def _save(self, *aggregates: Any, slug: str = "conflict", zh: str = "数据已被他人修改，请刷新后重试",
               en: str = "Changed concurrently; reload and retry") -> None:
@@ -80,8 +85,8 @@ class AwardsApp(ServiceApplication):
 
     def _require_authority(self, actor: Identity, campaign: Campaign) -> None:
         """The campaign's opening authority: a decider holding the campaign's scope (or a wider one)."""
-        self._require_decider(actor)
-        require_scope(actor, Scope.parse(campaign.scope))
+        require_authority(actor, Scope.parse(campaign.scope), "only the campaign's opening authority may do this",
+                          "只有开展表彰活动的党组织可以操作")
 
     def record_override(self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str,
                         reason: str) -> Campaign:
@@ -116,15 +121,12 @@ class AwardsApp(ServiceApplication):
                           "(H3)", slug="outside-campaign", title_zh=f"{org.org_id} 不在本表彰活动的领导体系范围内 (H3)",
                           title_en="Nominee outside the campaign's leading hierarchy (H3)")
         path = org.position.local if hierarchy == "local" else org.position.vertical
-        levels = [f"{hierarchy}:{'/'.join(path[:depth])}" for depth in range(len(path), len(scope.path), -1)
-                  if self._leading_org_at(hierarchy, "/".join(path[:depth]), besides=org.org_id)]
-        return [*levels, str(scope)]
+        return leading_chain(hierarchy, path, scope.path,
+                             lambda level: self._leading_org_at(hierarchy, level, besides=org.org_id))
 
     def _leading_org_at(self, hierarchy: str, path: str, besides: str) -> bool:
         assert self.directory is not None
-        column = "local_path" if hierarchy == "local" else "vertical_path"
-        rows = self.directory.db.query(f"SELECT * FROM dir_orgs WHERE {column} = ? AND org_id <> ?", [path, besides])
-        return any(OrgRecord(**r).leading_hierarchy == hierarchy for r in rows)
+        return bool(self.directory.leading_orgs_at(hierarchy, path, besides))
 
     def eligibility(self, campaign: Campaign, title: str, nominee_type: str, nominee_id: str, org_id: str) -> dict:
         facts = self.facts.about(org_id, nominee_id if nominee_type == "member" else None, campaign.year)

@@ -10,8 +10,10 @@ from typing import Any
 
 from shared.contract import BOOL, INT, STR, STRS, Contract, EventType, event_fields, obj
 
-from .domain import KINDS, SUBJECTS, Campaign, Nomination
+from .campaign import Campaign
+from .domain import KINDS, SUBJECTS
 from .exemplars import LEARNERS, PROMOTIONS, STUDY_FORMS, Exemplar, Study
+from .nomination import Nomination
 
 SUBJECT = {"enum": list(SUBJECTS)}
 TITLE = obj({"name": STR, "subject": SUBJECT, "quota": {"type": "integer", "minimum": 1}})

@@ -19,7 +19,9 @@ from shared.errors import Invalid, Problem
 from shared.service import ServiceRuntime
 
 from .application import AwardsApp
-from .domain import PHASES, Campaign, Nomination
+from .campaign import Campaign
+from .domain import PHASES
+from .nomination import Nomination
 from .projections import in_publicity
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())

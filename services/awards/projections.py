@@ -186,6 +186,17 @@ def campaigns(db: Database, scope: Scope, year: int | None) -> list[dict]:
     return rows
 
 
+def campaigns_open_to(db: Database, hierarchy: str, path: tuple[str, ...]) -> list[dict]:
+    """The campaigns an org may be nominated in: those whose scope holds it in its leading hierarchy (A3, H3)."""
+    scopes = [f"{hierarchy}:{'/'.join(path[:depth]) or '*'}" for depth in range(len(path) + 1)]
+    marks = ", ".join("?" for _ in scopes)
+    rows = db.query(f"SELECT * FROM aw_campaigns WHERE scope IN ({marks}) ORDER BY year DESC, nomination_until, "
+                    "campaign_id", scopes)
+    for r in rows:
+        r["titles"] = json.loads(r["titles"])
+    return rows
+
+
 def in_publicity(db: Database, today: str) -> list[dict]:
     """Campaigns whose 公示 period includes today (A5): the public index."""
     return db.query("SELECT campaign_id, name, year, publicity_from, publicity_until FROM aw_campaigns "

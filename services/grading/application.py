@@ -4,13 +4,19 @@ the aggregates, then records — or refuses and records nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from shared.application import ServiceApplication
-from shared.auth import Identity, refuse, require_leading, require_scope, require_secretary, require_sees
+from shared.auth import (
+    Identity,
+    refuse,
+    require_authority,
+    require_leading,
+    require_secretary,
+    require_sees,
+)
 from shared.directory.domain import DOMAINS
 from shared.directory.replica import OrgRecord
 from shared.errors import Invalid, NotFound, Refused
@@ -23,10 +29,6 @@ from .projections import mass_result
 COUNTY_DEPTH = 3  # G1: a county-or-higher organisation dept issues the territorial cycle
 
 
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 def parse_scope(text: str) -> Scope:
     try:
         return Scope.parse(text)
@@ -36,15 +38,13 @@ def parse_scope(text: str) -> Scope:
 
 class GradingApp(ServiceApplication):
     service = "grading"
-    today: Callable[[], dt.date] = staticmethod(utc_today)
 
     # 安排部署 (G1, G2) ---------------------------------------------------------------------------------
     def deploy(self, actor: Identity, *, year: int, scope: str, issuer_org_id: str, schemes: dict,
                ratio: dict | None) -> GradingCycle:
         parsed = parse_scope(scope)
-        if actor.role != "org_admin":
-            raise refuse(actor, "only an organisation dept deploys a grading cycle (G1)", "只有组织部门可以安排部署定级工作 (G1)")
-        require_scope(actor, parsed)
+        require_authority(actor, parsed, "only an organisation dept deploys a grading cycle (G1)",
+                          "只有组织部门可以安排部署定级工作 (G1)", roles=("org_admin",))
         if parsed.hierarchy == "local" and len(parsed.path) > COUNTY_DEPTH:
             raise Invalid(f"{parsed} is below county level (G1)", slug="grading-issuer",
                           title_zh="定级工作由县级以上组织部门部署 (G1)", title_en="Issued by county level or higher (G1)")
@@ -140,10 +140,8 @@ class GradingApp(ServiceApplication):
     def record_override(self, actor: Identity, cycle_id: UUID, org_id: str, grade: str, reason: str) -> GradingCycle:
         """G5 例外: the issuing authority (an org dept over the cycle's scope) allows one determination."""
         cycle = self.cycle(cycle_id)
-        if actor.role != "org_admin":
-            raise refuse(actor, "only the issuing organisation dept may override the ratio rules (G5)",
-                         "只有部署定级工作的组织部门可以例外批准 (G5)")
-        require_scope(actor, Scope.parse(cycle.scope))
+        require_authority(actor, Scope.parse(cycle.scope), "only the issuing organisation dept may override the "
+                          "ratio rules (G5)", "只有部署定级工作的组织部门可以例外批准 (G5)", roles=("org_admin",))
         org = self._covered_org(cycle, org_id)
         cycle.record_override(org_id, grade, cycle.scheme_for(org.domain)["scheme"]["ladder"], reason, actor.sub,
                               org.position.as_dict(), self.trace())

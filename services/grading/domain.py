@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, Refused
+from shared.errors import Invalid, broken_rule
 
 from .scheme import (
     canonical_ratio,
@@ -46,8 +46,7 @@ def grading_id_for(cycle_id: uuid.UUID | str, org_id: str) -> uuid.UUID:
     return uuid.uuid5(NS, f"grading:{cycle_id}:{org_id}")
 
 
-def refuse(slug: str, zh: str, en: str, **extra: Any) -> Refused:
-    return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)
+refuse = broken_rule
 
 
 class GradingCycle(Aggregate):

@@ -16,13 +16,8 @@ from .domain import OrgPledgeBook, Pledge
 IDEMPOTENCY_NS = UUID("9a4c1d2e-7b3f-4e5a-8c6d-1f2e3d4c5b6a")
 
 
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 class PledgesApp(ServiceApplication):
     service = "pledges"
-    today: Callable[[], dt.date] = staticmethod(utc_today)
 
     # 提诺 ------------------------------------------------------------------------------------
     def propose(self, actor: Identity, *, org_id: str, pledger_kind: str, member_ids: list[str], kind: str,

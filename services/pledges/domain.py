@@ -21,7 +21,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, Refused
+from shared.errors import Invalid, broken_rule
 
 PLEDGER_KINDS = {"individual": "个人承诺", "collective": "集体承诺", "with_masses": "带领群众共同承诺", "org": "党组织承诺"}
 KINDS = {"annual": "年度承诺", "adhoc": "即时承诺", "longterm": "长远承诺"}
@@ -33,8 +33,7 @@ OPEN_STATES = ("approved", "publicised")
 MAX_ITEMS = 20
 
 
-def refuse(slug: str, zh: str, en: str, **extra: Any) -> Refused:
-    return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)
+refuse = broken_rule
 
 
 def check_items(items: list[dict]) -> list[dict]:

@@ -109,6 +109,13 @@ class DirectoryView:
     def members_of(self, org_id: str) -> list[MemberRecord]:
         return [MemberRecord(**r) for r in self.db.query("SELECT * FROM dir_members WHERE org_id = ? ORDER BY member_id", [org_id])]
 
+    def leading_orgs_at(self, hierarchy: str, path: str, besides: str | None = None) -> list[OrgRecord]:
+        """Orgs standing exactly at ``path`` (``/``-joined) in ``hierarchy`` and led through it (H3)."""
+        column = "local_path" if hierarchy == "local" else "vertical_path"
+        rows = self.db.query(f"SELECT * FROM dir_orgs WHERE {column} = ? AND org_id <> ? ORDER BY org_id",
+                             [path, besides or ""])
+        return [o for o in (OrgRecord(**r) for r in rows) if o.leading_hierarchy == hierarchy]
+
     def orgs_in(self, scope: Scope) -> list[OrgRecord]:
         where, params = scope.sql_filter()
         return [OrgRecord(**r) for r in self.db.query(f"SELECT * FROM dir_orgs WHERE {where} ORDER BY org_id", params)]

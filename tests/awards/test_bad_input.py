@@ -72,5 +72,7 @@ async def test_bad_input_is_refused_and_changes_nothing(awards):
     assert r.status_code == 401
     await get(awards, "/honours", city, 422, scope="galaxy:1")
     await get(awards, "/honours", city, 403, scope="local:13")
+    await get(awards, f"/campaigns/{cid}", awards.secretary("VIL2"), 403)  # 唐山 lies outside the campaign (H4)
+    await get(awards, "/orgs/VIL1/campaigns", awards.secretary("COM1"), 403)
 
     assert app.recorder.max_notification_id() == before

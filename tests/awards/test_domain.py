@@ -6,10 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.awards.domain import Campaign, Nomination, nomination_id
+from services.awards.campaign import Campaign
+from services.awards.domain import leading_chain, nomination_id
+from services.awards.nomination import Nomination
 from services.awards.eligibility import assess, member_reasons, org_reasons
 from services.awards.exemplars import Exemplar, Study
 from shared.errors import Invalid, Refused
+from shared.scope import Position, Scope
 
 ORG = {"id": "P1301", "local": ["13", "1301"], "vertical": []}
 VIL1 = {"id": "VIL1", "local": ["13", "1301", "130102", "130102001"], "vertical": []}
@@ -229,3 +232,28 @@ def test_a4_member_needs_a_passing_democratic_result_and_no_failed_pledge(dem, p
     assert (not reasons) == (ok_dem and ok_pledges)
     verdict = assess("member", {"democratic": dem, "pledge_evaluations": pledges}, 2026, {"reason": "r", "by": "b"})
     assert verdict["override"] == (None if verdict["eligible"] else {"reason": "r", "by": "b"})
+
+
+def test_a3_h3_chain_skips_levels_without_a_leading_org():
+    vil1 = ("13", "1301", "130102", "130102001")
+    assert leading_chain("local", vil1, ("13",), lambda p: p != "13/1301/130102/130102001") == [
+        "local:13/1301/130102", "local:13/1301", "local:13"]
+    assert leading_chain("vertical", ("tax", "13", "1301", "130102"), ("tax", "13"), lambda p: False) == [
+        "vertical:tax/13"]
+    assert leading_chain("local", ("13",), (), lambda p: True) == ["local:13", "local:*"]
+
+
+paths = st.lists(st.sampled_from(["13", "1301", "130102", "x1"]), min_size=1, max_size=4).map(tuple)
+
+
+@given(paths, st.integers(0, 4), st.sets(st.integers(1, 4)))
+def test_a3_chain_climbs_strictly_upwards_within_the_campaign(path, cut, leading_depths):
+    """Property: every level holds the nominee, lies in the campaign's scope, and each is above the last."""
+    campaign_path = path[: min(cut, len(path) - 1)]
+    chain = leading_chain("local", path, campaign_path, lambda p: len(p.split("/")) in leading_depths)
+    scopes = [Scope.parse(level) for level in chain]
+    nominee = Position("N", path)
+    campaign = Scope("local", campaign_path)
+    assert scopes[-1] == campaign
+    assert all(s.contains(nominee) and s.within(campaign) for s in scopes)
+    assert all(len(lower.path) > len(upper.path) for lower, upper in zip(scopes, scopes[1:], strict=False))

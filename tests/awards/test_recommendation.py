@@ -34,6 +34,11 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     cid = campaign["campaign_id"]
     assert campaign["phase"] == "nominating"
 
+    await awards.settle()
+    open_to_vil1 = await get(awards, "/orgs/VIL1/campaigns", awards.secretary("VIL1"))
+    assert [c["campaign_id"] for c in open_to_vil1["items"]] == [cid]
+    assert (await get(awards, f"/campaigns/{cid}", awards.secretary("VIL1")))["scope"] == "local:13"
+
     # mode (a): VIL1 climbs 长安区委 → 市委 → 省委
     n = await nominate(awards, cid, "VIL1", "VIL1")
     assert n["levels"] == [DISTRICT, CITY, "local:13"]
@@ -57,6 +62,9 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     tax = admin(awards, "vertical:tax/13")
     body = campaign_body("TAX13", "vertical:tax/13", [{"name": ORG_TITLE, "quota": 1}], "税务系统七一表彰")
     tcid = (await post(awards, "/campaigns", body, tax, 201))["campaign_id"]
+    await awards.settle()
+    open_to_taxb1 = await get(awards, "/orgs/TAXB1/campaigns", awards.secretary("TAXB1"))
+    assert [c["campaign_id"] for c in open_to_taxb1["items"]] == [tcid]  # not the territorial one (H3)
     n = await nominate(awards, tcid, "TAXB1", "TAXB1")
     assert n["levels"] == ["vertical:tax/13"]
     refused = await post(awards, f"/nominations/{n['nomination_id']}/pass", {}, superior(awards, DISTRICT), 403)
