@@ -65,6 +65,15 @@ def broken_rule(slug: str, zh: str, en: str, **extra: Any) -> Refused:
     return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)
 
 
+class TooMany(Problem):
+    """429: a rate limit (E5 mass ratings, public forms)."""
+
+    status = 429
+    slug = "rate-limited"
+    title_zh = "操作过于频繁，请稍后再试"
+    title_en = "Too many requests, try again later"
+
+
 class Unauthorized(Problem):
     status = 401
     slug = "unauthorized"

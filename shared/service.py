@@ -38,6 +38,7 @@ class ServiceSpec:
     pages: Callable[[ServiceRuntime], APIRouter] | None = None
     jobs: list[Job] = field(default_factory=list)
     replicate_directory: bool = True
+    ddl: str = ""  # the service's own tables that no projection owns (e.g. one-time ballot tokens)
 
 
 class ServiceRuntime:
@@ -47,9 +48,9 @@ class ServiceRuntime:
         self.settings = settings
         self.db = Database(settings, spec.name)
         self.projections = ([DirectoryReplica()] if spec.replicate_directory else []) + spec.projections()
-        for p in self.projections:
-            if p.ddl:
-                self.db.script(p.ddl)
+        for ddl in (spec.ddl, *(p.ddl for p in self.projections)):
+            if ddl:
+                self.db.script(ddl)
         self.directory = DirectoryView(self.db)
         self.app = spec.application(settings, self.directory)
         self.nc: Any = None

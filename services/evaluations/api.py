@@ -37,6 +37,8 @@ class Period(Command):
 
 
 class OpenRound(Period):
+    scale: dict[Annotated[str, Field(min_length=1, max_length=10)], float] | None = Field(
+        None, examples=[{"满意": 100, "基本满意": 60, "不满意": 0}], description="E5 satisfaction scale (default 4 levels)")
     subject_type: Literal[tuple(SUBJECT_TYPES)]  # type: ignore[valid-type]
     subject_id: Annotated[str, Field(min_length=1, max_length=64)]
     purpose: Literal[tuple(PURPOSES)]  # type: ignore[valid-type]
@@ -115,7 +117,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     @router.get("/rounds/{round_id}", summary="one round with its live tallies or result (write model)")
     def get_round(round_id: UUID, who: Caller) -> dict:
         r = app.round(round_id)
-        if not (who.role == "member" and r.subject_type == "member" and who.sub == r.subject_id):
+        if not (who.role == "member" and who.sub in app.subject_members(r)):
             require_sees(who, rt.directory.position(r.org_id))  # the subject gets its result fed back (E6)
         return round_view(r)
 
@@ -182,6 +184,19 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         rows = rt.db.query(f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id "
                            f"LIMIT {page.limit} OFFSET {page.offset}", params)
         return {"total": int(total["n"]) if total else 0, "items": [result_row(r) for r in rows]}
+
+    @router.get("/orgs/{org_id}/rounds", summary="an org's rounds: what its members can rate now, and results")
+    def org_rounds(org_id: str, who: Caller, page: Paging, state: str | None = None,
+                   purpose: str | None = None) -> dict:
+        require_sees(who, rt.directory.position(org_id))  # its members, its secretary, superiors (H4)
+        where, params = "org_id = ?", [org_id]
+        for column, value in (("state", state), ("purpose", purpose)):
+            if value is not None:
+                where += f" AND {column} = ?"
+                params.append(value)
+        rows = rt.db.query(f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id "
+                           f"LIMIT {page.limit} OFFSET {page.offset}", params)
+        return {"org_id": org_id, "items": [result_row(r) for r in rows]}
 
     @router.get("/members/{member_id}/results", summary="a member's own results fed back (E6, E7; A4 reads them)")
     def member_results(member_id: str, who: Caller) -> dict:

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from shared.application import ServiceApplication
 from shared.auth import Identity, refuse, require_leading, require_scope, require_secretary, require_sees
-from shared.errors import Invalid
+from shared.errors import Invalid, NotFound
 from shared.scope import Scope
 
 from .domain import EvaluationRound, PledgePolicy, Window, round_id_for
@@ -26,13 +26,8 @@ PLEDGE_PERIOD_DAYS = 14
 PLEDGE_MIN_PARTICIPATION = 0.5
 
 
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 class EvaluationsApp(ServiceApplication):
     service = "evaluations"
-    today: Callable[[], dt.date] = staticmethod(utc_today)
 
     # who may ---------------------------------------------------------------------------------
     def _org(self, org_id: str):
@@ -55,7 +50,7 @@ class EvaluationsApp(ServiceApplication):
         if subject_type == "window":
             return self.window(subject_id).org_id
         if subject_type == "pledge":
-            row = pledge_row(self.directory.db, subject_id)
+            row = pledge_row(self.views, subject_id)
             if row is None:
                 raise Invalid(f"pledge {subject_id} is not known here (yet)", slug="round-subject",
                               title_zh="承诺不存在或尚未同步", title_en="Unknown pledge")
@@ -65,7 +60,8 @@ class EvaluationsApp(ServiceApplication):
     # rounds ----------------------------------------------------------------------------------
     def open_round(self, actor: Identity | None, *, subject_type: str, subject_id: str, purpose: str, year: int,
                    modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float, eligible: int,
-                   publish: bool, round_id: UUID | None = None, policy: str | None = None) -> EvaluationRound:
+                   publish: bool, round_id: UUID | None = None, policy: str | None = None,
+                   scale: dict[str, float] | None = None) -> EvaluationRound:
         """E6; with a deterministic ``round_id`` opening an existing round is a no-op (P7, E7)."""
         org_id = self.subject_org(subject_type, subject_id)
         if actor is not None:
@@ -75,12 +71,16 @@ class EvaluationsApp(ServiceApplication):
         r = EvaluationRound.open(round_id=round_id or uuid4(), org=self.stamp(org_id), trace=self.trace(),
                                  subject_type=subject_type, subject_id=subject_id, purpose=purpose, year=year,
                                  modes=modes, start=start, end=end, min_participation=min_participation,
-                                 eligible=eligible, publish=publish, policy=policy)
+                                 eligible=eligible, publish=publish, policy=policy, scale=scale)
         self.save(r)
         return r
 
     def round(self, round_id: UUID) -> EvaluationRound:
-        return self.load(round_id, "round")
+        found = self.load(round_id, "round")
+        if not isinstance(found, EvaluationRound):  # another aggregate's id
+            raise NotFound(f"round {round_id} not found", slug="round-not-found", title_zh="评议不存在",
+                           title_en="Round not found")
+        return found
 
     def _act(self, round_id: UUID, check: Callable[[EvaluationRound], None],
              do: Callable[[EvaluationRound, dict, dict], None]) -> EvaluationRound:
@@ -104,10 +104,11 @@ class EvaluationsApp(ServiceApplication):
         if mode == "mass":
             raise refuse(actor, "mass ratings are anonymous, through the round's QR link (E5)",
                          "群众评议通过本轮二维码链接匿名参与 (E5)")
-        subjects = self._subject_members(r)
+        subjects = self.subject_members(r)
         if mode == "self":
-            if (r.subject_type in ("member", "pledge") and actor.role == "member" and actor.sub in subjects) or (
-                    r.subject_type in ("org", "window") and actor.role == "secretary" and actor.org == r.org_id):
+            if subjects and actor.role == "member" and actor.sub in subjects:
+                return
+            if not subjects and actor.role == "secretary" and actor.org == r.org_id:  # an org, a window, an org pledge
                 return
             raise refuse(actor, "only the subject rates itself (个人自评)", "只有被评对象本人可以自评")
         if mode == "peer":
@@ -122,11 +123,12 @@ class EvaluationsApp(ServiceApplication):
             return
         raise refuse(actor, "领导点评 is given by the secretary or a superior", "领导点评由党组织书记或上级党组织作出")
 
-    def _subject_members(self, r: EvaluationRound) -> list[str]:
+    def subject_members(self, r: EvaluationRound) -> list[str]:
+        """The members a result is fed back to (E6): the evaluated member, or a pledge's pledgers."""
         if r.subject_type == "member":
             return [r.subject_id]
         if r.subject_type == "pledge":
-            row = pledge_row(self.directory.db, r.subject_id)  # type: ignore[union-attr]
+            row = pledge_row(self.views, r.subject_id)
             return row["member_ids"] if row else []
         return []
 
@@ -135,11 +137,12 @@ class EvaluationsApp(ServiceApplication):
         return self._act(round_id, lambda r: self.require_rater(actor, r, mode),
                          lambda r, o, t: r.rate(mode, actor.sub, score, today, o, t))
 
-    def vote_mass(self, round_id: UUID, ballot_hash: str, device_hash: str, score: float) -> EvaluationRound:
-        """E5: an anonymous vote; the ballot and the device are each one vote per round."""
+    def vote_mass(self, round_id: UUID, ballot_hash: str, device_hash: str, satisfaction: str) -> EvaluationRound:
+        """E5: an anonymous vote on the round's satisfaction scale; the ballot and the device are each one vote."""
         today = self.today()
         return self._act(round_id, lambda r: None,
-                         lambda r, o, t: r.rate("mass", f"ballot:{ballot_hash}", score, today, o, t, device=device_hash))
+                         lambda r, o, t: r.rate("mass", f"ballot:{ballot_hash}", r.scale_score(satisfaction), today, o,
+                                                t, device=device_hash))
 
     def close_round(self, actor: Identity | None, round_id: UUID) -> EvaluationRound:
         """By hand (organiser; only once 参与面 is met before the end date) or by the scheduler (actor None)."""
@@ -169,7 +172,7 @@ class EvaluationsApp(ServiceApplication):
     def open_pledge_round(self, pledge_id: str) -> EvaluationRound:
         """P7: the round a pledge needs, opened by the system; idempotent (uuid5 of the pledge id)."""
         assert self.directory is not None
-        row = pledge_row(self.directory.db, pledge_id)
+        row = pledge_row(self.views, pledge_id)
         if row is None:
             raise Invalid(f"pledge {pledge_id} is not known here", slug="round-subject", title_zh="承诺不存在")
         today = self.today()
@@ -210,7 +213,9 @@ class EvaluationsApp(ServiceApplication):
 
     # windows (E1–E3) -------------------------------------------------------------------------
     def window(self, window_id: str) -> Window:
-        return self.load(Window.id_for(window_id), "window")
+        found = self.load(Window.id_for(window_id), "window")
+        assert isinstance(found, Window)  # the id is derived from the window id: nothing else can hold it
+        return found
 
     def register_window(self, actor: Identity, window_id: str, org_id: str, name: str) -> Window:
         self.require_organiser(actor, org_id)

@@ -24,7 +24,7 @@ import time
 import uuid
 
 from shared.db import Database
-from shared.errors import Forbidden, Problem, Refused
+from shared.errors import Forbidden, Refused, TooMany
 from shared.settings import Settings
 
 BALLOT_DDL = """
@@ -35,13 +35,6 @@ CREATE TABLE IF NOT EXISTS ev_comments (
     at TEXT NOT NULL);
 """
 DEVICE_COOKIE = "cxzy_device"
-
-
-class TooMany(Problem):
-    status = 429
-    slug = "rate-limited"
-    title_zh = "操作过于频繁，请稍后再试 (E5)"
-    title_en = "Too many requests, try again later (E5)"
 
 
 def _key(settings: Settings) -> bytes:

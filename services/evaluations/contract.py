@@ -20,7 +20,7 @@ CONTRACT = Contract(
             "subject_type": SUBJECT, "subject_id": STR, "purpose": PURPOSE, "year": INT,
             "modes": {"type": "object", "propertyNames": {"enum": list(MODES)}, "additionalProperties": NUM},
             "start": STR, "end": STR, "min_participation": NUM, "eligible": INT, "publish": BOOL},
-            {"policy": NULLSTR}), "评议开始"),
+            {"policy": NULLSTR, "scale": {"type": ["object", "null"], "additionalProperties": NUM}}), "评议开始"),
         EventType("completed", EvaluationRound.Completed, obj({
             **ROUND_REF, "score": {"type": "number", "minimum": 0, "maximum": 100}, "grade": STR,
             "participation": PARTICIPATION, "published": BOOL,

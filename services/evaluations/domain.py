@@ -21,7 +21,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, Refused
+from shared.errors import Invalid, broken_rule
 
 MODES = {"self": "个人自评", "peer": "党员互评", "mass": "群众评议", "leader": "领导点评"}  # P7, E4
 SUBJECT_TYPES = {"pledge": "承诺", "member": "党员", "org": "党组织", "window": "窗口单位"}  # E6
@@ -38,10 +38,6 @@ LADDERS = {
     "default": ((90.0, "优秀"), (70.0, "合格"), (60.0, "基本合格"), (0.0, "不合格")),
 }
 ROUND_NS = uuid.UUID("0b6e6f0c-51d6-4a0f-8d1e-3c6f1f3b9e21")
-
-
-def refuse(slug: str, zh: str, en: str, **extra: Any) -> Refused:
-    return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)
 
 
 def invalid(slug: str, zh: str, en: str) -> Invalid:
@@ -84,6 +80,17 @@ def aggregate(weights: dict[str, float], ratings: dict[str, list[float]]) -> tup
     return round(min(100.0, max(0.0, score)), 2), per_mode
 
 
+def check_scale(scale: dict[str, float]) -> dict[str, float]:
+    """E5: a round may use its own satisfaction scale — 2 to 7 labelled levels, each worth 0–100."""
+    if not 2 <= len(scale) <= 7:
+        raise invalid("scale", "满意度等级须为 2 到 7 级", "A satisfaction scale has 2–7 levels")
+    if any(not label.strip() or len(label) > 10 for label in scale):
+        raise invalid("scale", "每个等级须有 1 到 10 个字的名称", "Each level has a 1–10 character label")
+    if any(not (math.isfinite(v) and 0 <= v <= 100) for v in scale.values()):
+        raise invalid("scale", "每个等级的分值须在 0 到 100 之间", "Each level is worth 0–100")
+    return {label.strip(): float(v) for label, v in scale.items()}
+
+
 def grade_for(purpose: str, score: float) -> str:
     ladder = LADDERS["window" if purpose == "window" else "default"]
     return next(grade for floor, grade in ladder if score >= floor)
@@ -104,6 +111,7 @@ class EvaluationRound(Aggregate):
         eligible: int
         publish: bool
         policy: str | None
+        scale: dict | None
 
     class Rated(Stamped):
         """Internal (never on the bus): ``rater`` is a member id or, for 群众评议, a ballot hash."""
@@ -147,12 +155,13 @@ class EvaluationRound(Aggregate):
 
     def __init__(self, *, org: dict, subject_type: str, subject_id: str, purpose: str, year: int, modes: dict,
                  start: str, end: str, min_participation: float, eligible: int, publish: bool,
-                 policy: str | None = None, **_: Any):
+                 policy: str | None = None, scale: dict | None = None, **_: Any):
         self.org_id = org["id"]
         self.subject_type, self.subject_id, self.purpose, self.year = subject_type, subject_id, purpose, year
         self.modes, self.start, self.end = modes, start, end
         self.min_participation, self.eligible, self.publish = min_participation, eligible, publish
         self.policy = policy
+        self.scale: dict[str, float] = scale or SATISFACTION
         self.state = "open"
         self.ratings: dict[str, list[float]] = {}
         self.raters: dict[str, list[str]] = {}
@@ -163,7 +172,8 @@ class EvaluationRound(Aggregate):
     @classmethod
     def open(cls, *, round_id: uuid.UUID, org: dict, trace: dict, subject_type: str, subject_id: str, purpose: str,
              year: int, modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float,
-             eligible: int, publish: bool, policy: str | None = None) -> EvaluationRound:
+             eligible: int, publish: bool, policy: str | None = None,
+             scale: dict[str, float] | None = None) -> EvaluationRound:
         if subject_type not in SUBJECT_TYPES:
             raise invalid("round-subject", "评议对象类型无效", f"subject_type is one of {list(SUBJECT_TYPES)} (E6)")
         if purpose not in PURPOSES:
@@ -180,9 +190,16 @@ class EvaluationRound(Aggregate):
         return cls._create(cls.Opened, id=round_id, org=org, trace=trace, subject_type=subject_type,
                            subject_id=subject_id, purpose=purpose, year=year, modes=normalise_weights(modes),
                            start=start.isoformat(), end=end.isoformat(), min_participation=min_participation,
-                           eligible=eligible, publish=publish, policy=policy)
+                           eligible=eligible, publish=publish, policy=policy,
+                           scale=check_scale(scale) if scale else None)
 
     # 评议 --------------------------------------------------------------------------------------
+    def scale_score(self, label: str) -> float:
+        """E5: the 0–100 score of one level of this round's satisfaction scale."""
+        if label not in self.scale:
+            raise invalid("satisfaction", f"请选择：{'、'.join(self.scale)}", f"Choose one of {list(self.scale)}")
+        return self.scale[label]
+
     def participation(self) -> dict:
         """参与面: distinct raters (members, or ballots of the masses) over the eligible count, at most 1."""
         participated = len({rater for raters in self.raters.values() for rater in raters})
@@ -191,7 +208,7 @@ class EvaluationRound(Aggregate):
 
     def _expect_open(self) -> None:
         if self.state != "open":
-            raise refuse("round-closed", "评议已结束，不能再操作", f"The round is {self.state}", state=self.state)
+            raise broken_rule("round-closed", "评议已结束，不能再操作", f"The round is {self.state}", state=self.state)
 
     def rate(self, mode: str, rater: str, score: float, today: dt.date, org: dict, trace: dict,
              device: str | None = None) -> None:
@@ -202,13 +219,13 @@ class EvaluationRound(Aggregate):
         if not (math.isfinite(score) and 0.0 <= score <= 100.0):
             raise invalid("rating-score", "评分须在 0 到 100 之间", "A score is 0–100")
         if not dt.date.fromisoformat(self.start) <= today <= dt.date.fromisoformat(self.end):
-            raise refuse("round-period", f"不在评议期内（{self.start} 至 {self.end}）",
+            raise broken_rule("round-period", f"不在评议期内（{self.start} 至 {self.end}）",
                          f"Outside the rating period {self.start}..{self.end}")
         if rater in self.raters.get(mode, []):
-            raise refuse("double-vote", "您已在本轮评议中投过票，不能重复投票 (E5)",
+            raise broken_rule("double-vote", "您已在本轮评议中投过票，不能重复投票 (E5)",
                          "Already rated in this round: one person one vote (E5)")
         if device is not None and device in self.devices:
-            raise refuse("duplicate-device", "该设备已在本轮评议中投过票 (E5)",
+            raise broken_rule("duplicate-device", "该设备已在本轮评议中投过票 (E5)",
                          "This device has already voted in this round (E5)")
         self.trigger_event(self.Rated, mode=mode, rater=rater, score=float(score), device=device, org=org, trace=trace)
 
@@ -219,7 +236,7 @@ class EvaluationRound(Aggregate):
         participation = self.participation()
         enough = participation["rate"] >= self.min_participation and any(self.ratings.values())
         if today <= dt.date.fromisoformat(self.end) and not enough:
-            raise refuse("participation-not-met",
+            raise broken_rule("participation-not-met",
                          f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束",
                          f"Participation {participation['rate']:.0%} is below the minimum "
                          f"{self.min_participation:.0%}: the round cannot close before {self.end}",
@@ -295,7 +312,7 @@ class Window(Aggregate):
         if not (math.isfinite(score) and 0.0 <= score <= 100.0):
             raise invalid("contest-score", "成绩须在 0 到 100 之间", "A contest score is 0–100")
         if (contest, label, target) in self.scored:
-            raise refuse("contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round")
+            raise broken_rule("contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round")
         self.trigger_event(self.ContestScored, window_id=self.window_id, contest=contest, label=label, target=target,
                            score=float(score), org=org, trace=trace)
 

@@ -17,7 +17,7 @@ from shared.service import ServiceRuntime
 
 from . import ballots
 from .application import app_of
-from .domain import CONTESTS, SATISFACTION, SHOWS
+from .domain import CONTESTS, SHOWS
 from .projections import result_row
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
@@ -34,7 +34,6 @@ def problem_page(p: Problem) -> HTMLResponse:
 
 def pages(rt: ServiceRuntime) -> APIRouter:
     router = APIRouter()
-    rt.db.script(ballots.BALLOT_DDL)
     limiter = ballots.RateLimiter()
 
     @router.get("/windows/{window_id}", response_class=HTMLResponse)
@@ -73,7 +72,7 @@ def pages(rt: ServiceRuntime) -> APIRouter:
             ballot = ballots.issue_ballot(rt.db, r.id)
         except Problem as p:
             return problem_page(p)
-        response = render("rate.html", token=token, ballot=ballot, scale=list(SATISFACTION), subject_id=r.subject_id,
+        response = render("rate.html", token=token, ballot=ballot, scale=list(r.scale), subject_id=r.subject_id,
                           end=r.end, max_comment=MAX_COMMENT)
         if not request.cookies.get(ballots.DEVICE_COOKIE):
             response.set_cookie(ballots.DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400, httponly=True,
@@ -87,16 +86,13 @@ def pages(rt: ServiceRuntime) -> APIRouter:
         try:
             limiter.check(client(request))
             round_id: UUID = ballots.round_of(rt.settings, token)
-            if satisfaction not in SATISFACTION:
-                raise Invalid("choose one of the satisfaction levels", slug="satisfaction", title_zh="请选择满意程度",
-                              title_en="Choose a satisfaction level")
             device = request.cookies.get(ballots.DEVICE_COOKIE)
             if not device:
                 raise Invalid("cookies are needed to vote", slug="no-device", title_zh="请允许浏览器使用 Cookie 后再投票",
                               title_en="Enable cookies to vote")
             ballot_hash = ballots.check_ballot(rt.db, round_id, ballot)
             app_of(rt).vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device),
-                             SATISFACTION[satisfaction])
+                                 satisfaction)
             ballots.record_vote(rt.db, round_id, ballot_hash, satisfaction, comment.strip() or None)
         except Problem as p:
             return problem_page(p)

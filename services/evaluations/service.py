@@ -4,6 +4,7 @@ from shared.service import ServiceSpec
 
 from .api import routes
 from .application import EvaluationsApp
+from .ballots import BALLOT_DDL
 from .contract import CONTRACT
 from .jobs import close_due_rounds, open_pledge_rounds
 from .pages import pages
@@ -18,4 +19,5 @@ SPEC = ServiceSpec(
     routes=routes,
     pages=pages,
     jobs=[open_pledge_rounds, close_due_rounds],
+    ddl=BALLOT_DDL,
 )

@@ -19,7 +19,7 @@ class Ledger(Projection):
         vertical_path TEXT NOT NULL, pledger_kind TEXT NOT NULL, member_ids TEXT NOT NULL, is_leading INTEGER NOT NULL,
         kind TEXT NOT NULL, year INTEGER NOT NULL, due TEXT NOT NULL, state TEXT NOT NULL, items TEXT NOT NULL,
         trig TEXT, post TEXT, channel TEXT, return_reasons TEXT, progress_count INTEGER NOT NULL DEFAULT 0,
-        reminders INTEGER NOT NULL DEFAULT 0, last_reminded TEXT, evaluation TEXT,
+        reminders INTEGER NOT NULL DEFAULT 0, last_reminded TEXT,
         proposed_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_seq BIGINT NOT NULL);
     CREATE INDEX IF NOT EXISTS pl_pledges_org ON pl_pledges (org_id, year);
     CREATE INDEX IF NOT EXISTS pl_pledges_host ON pl_pledges (host_org_id);
@@ -84,7 +84,7 @@ class Ledger(Projection):
 
 LEDGER_COLUMNS = ("pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind,"
                   " year, due, state, items, trig, post, channel, return_reasons, progress_count, reminders,"
-                  " last_reminded, evaluation, proposed_at, updated_at")
+                  " last_reminded, e.evaluation AS evaluation, proposed_at, updated_at")
 
 
 def ledger_rows(db, where: str, params: list, *, state: str | None, kind: str | None, member: str | None,
@@ -109,7 +109,8 @@ def ledger_rows(db, where: str, params: list, *, state: str | None, kind: str | 
         args.append(today)
     sql_where = " AND ".join(clauses)
     total = db.one(f"SELECT COUNT(*) AS n FROM pl_pledges WHERE {sql_where}", args)
-    rows = db.query(f"SELECT {LEDGER_COLUMNS} FROM pl_pledges WHERE {sql_where} ORDER BY proposed_at, pledge_id "
+    rows = db.query(f"SELECT {LEDGER_COLUMNS} FROM pl_pledges LEFT JOIN pl_evaluation_results e USING (pledge_id) "
+                    f"WHERE {sql_where} ORDER BY proposed_at, pledge_id "
                     f"LIMIT {int(limit)} OFFSET {int(offset)}", args)
     for r in rows:
         r["member_ids"] = json.loads(r["member_ids"])
@@ -129,8 +130,8 @@ def overdue_unreminded(db, today: str, reminded_before: str) -> list[str]:
 
 class EvaluationResults(Projection):
     """评诺 result fed back (P4, P7): 评议完成 of a pledge's round, from the evaluations stream, shown on the
-    pledge in the ledger. Kept in its own table too, so a rebuild that meets the result before the pledge
-    (two streams, two runners) still has it."""
+    pledge in the ledger. Its own table, joined at query time: the two streams are read by two runners, so
+    a rebuild may meet a result before its pledge."""
 
     name = "evaluation_results"
     source = "evaluations"
@@ -146,4 +147,3 @@ class EvaluationResults(Projection):
                             ensure_ascii=False)
         tx.execute("INSERT INTO pl_evaluation_results (pledge_id, evaluation) VALUES (?, ?) "
                    "ON CONFLICT (pledge_id) DO UPDATE SET evaluation = excluded.evaluation", [d["subject_id"], result])
-        tx.execute("UPDATE pl_pledges SET evaluation = ? WHERE pledge_id = ?", [result, d["subject_id"]])

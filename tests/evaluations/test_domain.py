@@ -194,3 +194,16 @@ def test_p7_policies_are_versioned_and_validated():
     assert policy.reference == "local:13/1301@2"
     r = open_round(policy=policy.reference)
     assert r.policy == "local:13/1301@2" and r.collect_events()[0].policy == "local:13/1301@2"
+
+
+def test_e5_a_round_may_use_its_own_satisfaction_scale():
+    default = open_round(modes={"mass": 1}, subject_type="window", subject_id="W1", purpose="window")
+    assert default.scale_score("比较满意") == 80.0
+    r = open_round(modes={"mass": 1}, subject_type="window", subject_id="W1", purpose="window",
+                   scale={"好": 100, "中": 60, "差": 0})
+    assert r.scale_score("中") == 60.0 and r.collect_events()[0].scale == {"好": 100.0, "中": 60.0, "差": 0.0}
+    with pytest.raises(Invalid):
+        r.scale_score("满意")  # not a level of this round's scale
+    for bad in ({"好": 100}, {"好": 100, "差": 101}, {"好": 100, " ": 0}, {str(i): i for i in range(8)}):
+        with pytest.raises(Invalid):
+            open_round(modes={"mass": 1}, subject_type="window", subject_id="W1", purpose="window", scale=bad)

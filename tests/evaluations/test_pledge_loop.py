@@ -94,6 +94,8 @@ async def test_p7_adhoc_pledge_is_evaluated_automatically_and_the_result_shows_o
         assert r.status_code == 200, r.text
     r = await http.post(f"/api/evaluations/rounds/{round_id}/close", headers=secretary)
     assert r.status_code == 200, r.text
+    r = await http.get(f"/api/evaluations/rounds/{round_id}", headers=stack.member("M1", "VIL1"))
+    assert r.status_code == 200 and r.json()["state"] == "completed"  # fed back to the pledger (E6)
     expected_score = 0.1 * 95 + 0.4 * 85 + 0.5 * 90
     assert r.json()["score"] == expected_score
     await stack.settle()

@@ -29,6 +29,11 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     assert {x["round_id"] for x in again.json()["rounds"]} == {x["round_id"] for x in rounds.values()}
     assert app.recorder.max_notification_id() == before  # opening existing rounds is a no-op
 
+    await stack.settle()
+    r = await http.get("/api/evaluations/orgs/VIL1/rounds", params={"state": "open"}, headers=stack.member("M2", "VIL1"))
+    assert sorted(i["subject_id"] for i in r.json()["items"]) == ["M1", "M2", "M3", "M4", "M5"]  # what M2 can rate
+    r = await http.get("/api/evaluations/orgs/VIL1/rounds", headers=stack.member("M6", "COM1"))
+    assert r.status_code == 403
     m1 = rounds["M1"]["round_id"]
     url = f"/api/evaluations/rounds/{m1}"
     for who, mode, score in [(stack.member("M1", "VIL1"), "self", 90), (stack.member("M2", "VIL1"), "peer", 80)]:
@@ -52,6 +57,7 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
         ("/api/evaluations/rounds", round_body("member", "M1", "democratic", end="2000-01-01"), sec_vil1, 422,
          "round-period"),
         ("/api/evaluations/rounds", round_body("org", "VIL1", "democratic"), sec_vil1, 422, "round-purpose"),
+        ("/api/evaluations/rounds", round_body("org", "VIL1", "org_mass", scale={"好": 100}), sec_vil1, 422, "scale"),
         ("/api/evaluations/rounds", round_body("org", "TAXB1", "org_mass"), county, 403, "forbidden"),  # guides (H3)
         ("/api/evaluations/rounds", round_body("member", "M6", "democratic"), sec_vil1, 403, "forbidden"),
     ]
@@ -84,6 +90,7 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
                             headers=tax if org == "TAXB1" else stack.secretary(org))
         assert r.status_code == 200, r.text
     # a VIL1 round nobody rates lapses when the scheduler runs after its end date; the rest complete
+    await stack.settle()  # the scheduler reads due rounds from the read model
     app.today = lambda: today() + dt.timedelta(days=8)
     try:
         await evals.run_jobs_once()

@@ -5,6 +5,7 @@ and count nothing, 三比 scores rank within any scope, and the masses' comments
 
 from playwright.async_api import async_playwright
 
+from services.evaluations.domain import Window
 from shared.scope import Scope
 
 from .conftest import round_body, stream_events
@@ -71,6 +72,8 @@ async def test_e1_e5_window_page_qr_rating_form_contests_and_refusals(stack):
     assert r.status_code == 201, r.text
     round_id = r.json()["round_id"]
     link = (await http.get(f"/api/evaluations/rounds/{round_id}/link", headers=sec)).json()["path"]
+    r = await http.get(f"/api/evaluations/rounds/{Window.id_for('WIN1-A')}", headers=sec)
+    assert r.status_code == 404 and r.json()["title_zh"] == "评议不存在"  # a window's id is not a round's
     await stack.settle()
 
     ranking = await http.get("/api/evaluations/contests/ranking", headers=county,
