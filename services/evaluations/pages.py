@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
+import segno
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.errors import Invalid, NotFound, Problem, Refused
@@ -63,6 +65,14 @@ def pages(rt: ServiceRuntime) -> APIRouter:
             raise Refused("the round is not open for mass rating", slug="round-closed", title_zh="本轮评议已结束或不含群众评议",
                           title_en="This round is not open for mass rating")
         return r
+
+    @router.get("/rate/{token}/qr.svg", summary="二维码 the rating link as a QR code to print at the window (E5)")
+    def qr_code(token: str, request: Request) -> Response:
+        ballots.round_of(rt.settings, token)  # a forged token gets no QR code
+        url = str(request.url_for("rating_form", token=token))
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2)
+        return Response(buffer.getvalue(), media_type="image/svg+xml")
 
     @router.get("/rate/{token}", response_class=HTMLResponse)
     def rating_form(token: str, request: Request) -> HTMLResponse:

@@ -98,6 +98,11 @@ async def test_e1_e5_window_page_qr_rating_form_contests_and_refusals(stack):
             assert "党员先锋岗" in await page.locator("#show-identity").inner_text()
             assert "一次告知、限时办结" in await page.locator("#show-pledge").inner_text()
             assert await page.locator("a.rate-link").get_attribute("href") == link
+            # the QR code printed at the window encodes the absolute rating link; a forged link gets none
+            qr = await page.request.get(link + "/qr.svg")
+            assert qr.ok and qr.headers["content-type"] == "image/svg+xml" and b"<svg" in await qr.body()
+            assert await page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth > 0")
+            assert (await page.request.get(link[:-4] + "0000/qr.svg")).status == 403
 
             # a service user scans the QR code, rates, and is thanked
             await page.locator("a.rate-link").click()
