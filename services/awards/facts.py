@@ -147,7 +147,7 @@ class Facts:
 
     def about(self, org_id: str, member_id: str | None, year: int) -> dict:
         """The facts an eligibility decision uses; they are recorded with it (H5: a replay shows what was known)."""
-        facts = {"grade": self.grade(org_id), "rectification": self.latest_rectification(org_id)}
+        facts: dict = {"grade": self.grade(org_id), "rectification": self.latest_rectification(org_id)}
         if member_id:
             facts |= {"democratic": self.democratic(member_id),
                       "pledge_evaluations": self.pledge_evaluations(member_id, (year - 1, year))}
