@@ -24,8 +24,9 @@ def identity(request: Request) -> Identity:
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.query_params.get("access_token")
     if not token:
-        raise Unauthorized("send Authorization: Bearer <token> (cxzy token issue …)", title_zh="缺少令牌",
-                           title_en="Missing token")
+        raise Unauthorized(
+            "send Authorization: Bearer <token> (cxzy token issue …)", title_zh="缺少令牌", title_en="Missing token"
+        )
     try:
         found = verify_token(request.app.state.settings, token)
     except Unauthorized as exc:

@@ -41,8 +41,12 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
             for rt in reversed(runtimes):
                 await rt.stop()
 
-    app = FastAPI(title="cxzy 创先争优", version="0.1.0", lifespan=lifespan,
-                  description="创先争优长效机制 — pledges, evaluations, grading, awards")
+    app = FastAPI(
+        title="cxzy 创先争优",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="创先争优长效机制 — pledges, evaluations, grading, awards",
+    )
     app.state.settings = settings
     app.state.runtimes = {rt.name: rt for rt in runtimes}
 
@@ -51,8 +55,12 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
         bind_correlation(request.headers.get("x-correlation-id"))
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY:
-            too_large = Problem(f"request body over {MAX_BODY} bytes", slug="too-large", title_zh="请求体过大",
-                                title_en="Request too large")
+            too_large = Problem(
+                f"request body over {MAX_BODY} bytes",
+                slug="too-large",
+                title_zh="请求体过大",
+                title_en="Request too large",
+            )
             too_large.status = 413
             return problem_response(too_large, request)
         response = await call_next(request)
@@ -105,7 +113,8 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
     async def index():
         items = "".join(
             f'<li><b>{rt.spec.title}</b> {rt.name}: <a href="/docs#/{rt.name}%20{rt.spec.title}">API</a></li>'
-            for rt in runtimes if rt.spec.routes
+            for rt in runtimes
+            if rt.spec.routes
         )
         return f"""<!doctype html><html lang="zh"><meta charset="utf-8"><title>创先争优 cxzy</title>
 <body><h1>创先争优长效机制 cxzy</h1><ul>{items}</ul>
@@ -118,4 +127,3 @@ def _add_feed(app: FastAPI, rt: ServiceRuntime) -> None:
     @app.get(f"/api/{rt.name}/events", tags=["oversight 监督"], summary=f"live SSE feed of {rt.name} events in a scope")
     async def events(request: Request, who: Caller, scope: str, from_start: bool = False):
         return feed_response(request, rt.js, rt.name, who, scope, from_start)
-

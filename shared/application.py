@@ -63,8 +63,12 @@ class ServiceApplication(Application):
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"{what} {aggregate_id} not found", slug=f"{what}-not-found",
-                           title_zh="对象不存在", title_en=f"{what.capitalize()} not found") from None
+            raise NotFound(
+                f"{what} {aggregate_id} not found",
+                slug=f"{what}-not-found",
+                title_zh="对象不存在",
+                title_en=f"{what.capitalize()} not found",
+            ) from None
 
     def exists(self, aggregate_id: UUID) -> bool:
         try:

@@ -16,8 +16,12 @@ from .scope import LOCAL_DEPTH, ROOT, VERTICAL_DEPTH
 
 
 def event_subject_pattern(service: str, event: str) -> str:
-    return ".".join([ROOT, service, event] + [f"{{p{i}}}" for i in range(LOCAL_DEPTH)]
-                    + [f"{{v{i}}}" for i in range(VERTICAL_DEPTH)] + ["{org}"])
+    return ".".join(
+        [ROOT, service, event]
+        + [f"{{p{i}}}" for i in range(LOCAL_DEPTH)]
+        + [f"{{v{i}}}" for i in range(VERTICAL_DEPTH)]
+        + ["{org}"]
+    )
 
 
 def payload_model(name: str, schema: dict) -> type[BaseModel]:

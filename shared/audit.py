@@ -24,7 +24,12 @@ def check_chain(envelopes) -> dict:
     count = 0
     for seq, env in envelopes:
         if env.prevhash != previous:
-            return {"ok": False, "checked": count, "broken_at": seq, "reason": "prevhash does not match the previous hash"}
+            return {
+                "ok": False,
+                "checked": count,
+                "broken_at": seq,
+                "reason": "prevhash does not match the previous hash",
+            }
         if not env.verify_link():
             return {"ok": False, "checked": count, "broken_at": seq, "reason": "hash does not match the envelope"}
         previous = env.hash
@@ -103,8 +108,11 @@ class Auditor:
         events = await read_range(self.js, self.service, done + 1, last)
         root = merkle_root([bytes.fromhex(env.hash) for _, env in events])
         body = sign(checkpoint_body(self.service, done + 1, last, root, events[-1][1].hash), self.key)
-        await self.js.publish(f"cxzy.audit.{self.service}", json.dumps(body).encode(),
-                              headers={"Nats-Msg-Id": f"{self.service}:{done + 1}:{last}"})
+        await self.js.publish(
+            f"cxzy.audit.{self.service}",
+            json.dumps(body).encode(),
+            headers={"Nats-Msg-Id": f"{self.service}:{done + 1}:{last}"},
+        )
         log("audit").info("checkpoint published", service=self.service, first=done + 1, last=last)
         return body
 
@@ -123,10 +131,19 @@ async def verify_stream(settings: Settings, service: str) -> dict:
         for cp in cps:
             covered = [by_seq[s].hash for s in range(cp["first_sequence"], cp["last_sequence"] + 1) if s in by_seq]
             if not verify_signature(cp, expected_key):
-                return {**result, "ok": False, "checkpoint": cp["last_sequence"], "reason": "checkpoint signature invalid"}
+                return {
+                    **result,
+                    "ok": False,
+                    "checkpoint": cp["last_sequence"],
+                    "reason": "checkpoint signature invalid",
+                }
             if merkle_root([bytes.fromhex(h) for h in covered]).hex() != cp["root"]:
-                return {**result, "ok": False, "checkpoint": cp["last_sequence"],
-                        "reason": "events differ from the signed checkpoint"}
+                return {
+                    **result,
+                    "ok": False,
+                    "checkpoint": cp["last_sequence"],
+                    "reason": "events differ from the signed checkpoint",
+                }
         result["checkpoints"] = len(cps)
         return result
     finally:

@@ -21,8 +21,12 @@ from .settings import Settings
 
 ROLES = ("member", "secretary", "superior", "org_admin", "auditor", "downstream")
 ROLE_TITLES = {
-    "member": "党员", "secretary": "党组织书记", "superior": "上级党组织", "org_admin": "组织部门",
-    "auditor": "审计", "downstream": "下游系统",
+    "member": "党员",
+    "secretary": "党组织书记",
+    "superior": "上级党组织",
+    "org_admin": "组织部门",
+    "auditor": "审计",
+    "downstream": "下游系统",
 }
 
 
@@ -68,21 +72,33 @@ class Identity:
 
 
 def refuse(identity: Identity | None, reason_en: str, reason_zh: str, **context) -> Forbidden:
-    log("auth").warning("access refused", identity=identity.describe() if identity else None, reason=reason_en,
-                        target=context)
+    log("auth").warning(
+        "access refused", identity=identity.describe() if identity else None, reason=reason_en, target=context
+    )
     return Forbidden(reason_en, title_zh=f"无权操作：{reason_zh}", title_en=f"Not allowed: {reason_en}")
 
 
-def issue_token(settings: Settings, sub: str, role: str, scopes: list[str] | None = None,
-                org: str | None = None, ttl_s: int | None = None) -> str:
+def issue_token(
+    settings: Settings,
+    sub: str,
+    role: str,
+    scopes: list[str] | None = None,
+    org: str | None = None,
+    ttl_s: int | None = None,
+) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     for s in scopes or []:
         Scope.parse(s)
     kid, secret = _keys(settings)[0]
     now = int(time.time())
-    claims = {"sub": sub, "role": role, "scopes": scopes or [], "iat": now,
-              "exp": now + (ttl_s if ttl_s is not None else settings.jwt_ttl_s)}
+    claims = {
+        "sub": sub,
+        "role": role,
+        "scopes": scopes or [],
+        "iat": now,
+        "exp": now + (ttl_s if ttl_s is not None else settings.jwt_ttl_s),
+    }
     if org:
         claims["org"] = org
     return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": kid})
@@ -109,8 +125,12 @@ def verify_token(settings: Settings, token: str) -> Identity:
 # — the checks services call: one place decides (H3, H4) —
 def require_sees(who: Identity, position: Position) -> None:
     if who.role == "downstream" or not who.sees(position):
-        raise refuse(who, f"org {position.org_id} is outside your scope", f"组织 {position.org_id} 不在您的管辖范围内",
-                     org=position.org_id)
+        raise refuse(
+            who,
+            f"org {position.org_id} is outside your scope",
+            f"组织 {position.org_id} 不在您的管辖范围内",
+            org=position.org_id,
+        )
 
 
 def require_scope(who: Identity, scope: Scope) -> None:
@@ -121,7 +141,9 @@ def require_scope(who: Identity, scope: Scope) -> None:
 def require_secretary(who: Identity, org_id: str) -> None:
     """The base org acts through its secretary (审核、公开、督促、设岗定责)."""
     if not (who.role == "secretary" and who.org == org_id):
-        raise refuse(who, f"only the secretary of {org_id} may do this", f"只有 {org_id} 的党组织书记可以操作", org=org_id)
+        raise refuse(
+            who, f"only the secretary of {org_id} may do this", f"只有 {org_id} 的党组织书记可以操作", org=org_id
+        )
 
 
 def require_member_or_secretary(who: Identity, org_id: str, member_ids: list[str]) -> None:
@@ -129,12 +151,17 @@ def require_member_or_secretary(who: Identity, org_id: str, member_ids: list[str
         return
     if who.role == "member" and who.org == org_id and who.sub in member_ids:
         return
-    raise refuse(who, "only the pledging members or their org's secretary may do this", "只有承诺人或所在党组织书记可以操作",
-                 org=org_id)
+    raise refuse(
+        who,
+        "only the pledging members or their org's secretary may do this",
+        "只有承诺人或所在党组织书记可以操作",
+        org=org_id,
+    )
 
 
-def require_authority(who: Identity, scope: Scope, reason_en: str, reason_zh: str,
-                      roles: tuple[str, ...] = ("superior", "org_admin")) -> None:
+def require_authority(
+    who: Identity, scope: Scope, reason_en: str, reason_zh: str, roles: tuple[str, ...] = ("superior", "org_admin")
+) -> None:
     """An authority over ``scope`` (an org dept, a superior): one of ``roles``, holding ``scope`` or a wider one."""
     if who.role not in roles:
         raise refuse(who, reason_en, reason_zh, scope=str(scope))
@@ -146,7 +173,12 @@ def require_leading(who: Identity, position: Position, leading_hierarchy: str) -
     if who.leads(position, leading_hierarchy):
         return
     if who.guides(position, leading_hierarchy):
-        raise refuse(who, f"you guide {position.org_id} but do not lead it (H3): only the {leading_hierarchy} "
-                     "hierarchy decides", f"您对 {position.org_id} 是指导关系而非领导关系 (H3)，不能决定", org=position.org_id)
-    raise refuse(who, f"you do not lead {position.org_id} (H3)", f"您不是 {position.org_id} 的领导上级 (H3)",
-                 org=position.org_id)
+        raise refuse(
+            who,
+            f"you guide {position.org_id} but do not lead it (H3): only the {leading_hierarchy} hierarchy decides",
+            f"您对 {position.org_id} 是指导关系而非领导关系 (H3)，不能决定",
+            org=position.org_id,
+        )
+    raise refuse(
+        who, f"you do not lead {position.org_id} (H3)", f"您不是 {position.org_id} 的领导上级 (H3)", org=position.org_id
+    )

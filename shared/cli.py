@@ -1,15 +1,15 @@
 """``cxzy``: the command line of the platform.
 
-    cxzy up                          embedded stack: nats-server, every service, demo directory, web
-    cxzy serve SERVICE               one service in its own process (production)
-    cxzy directory import FILE       import master data; changes become directory events
-    cxzy tail --scope local:13/1301  live events of a scope (--from-start for history)
-    cxzy token issue --role … --scope …
-    cxzy replay SERVICE [PROJECTION] rebuild read models from sequence 1
-    cxzy verify SERVICE              check the hash chain of a service's stream
-    cxzy deploy nats-auth --directory FILE   NATS users and permissions per scope
-    cxzy deploy nats-consumers       pre-create the scoped readers' durable consumers
-    cxzy settings                    the configuration table
+cxzy up                          embedded stack: nats-server, every service, demo directory, web
+cxzy serve SERVICE               one service in its own process (production)
+cxzy directory import FILE       import master data; changes become directory events
+cxzy tail --scope local:13/1301  live events of a scope (--from-start for history)
+cxzy token issue --role … --scope …
+cxzy replay SERVICE [PROJECTION] rebuild read models from sequence 1
+cxzy verify SERVICE              check the hash chain of a service's stream
+cxzy deploy nats-auth --directory FILE   NATS users and permissions per scope
+cxzy deploy nats-consumers       pre-create the scoped readers' durable consumers
+cxzy settings                    the configuration table
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ def cmd_serve(args, settings: Settings) -> None:
     from .app import create_app
 
     rt = _runtime(args.service, settings)
-    uvicorn.run(create_app([rt], settings), host=settings.http_host, port=args.port or settings.http_port,
-                log_level="warning")
+    uvicorn.run(
+        create_app([rt], settings), host=settings.http_host, port=args.port or settings.http_port, log_level="warning"
+    )
     rt.close()
 
 
@@ -111,8 +112,9 @@ def cmd_directory_import(args, settings: Settings) -> None:
 def cmd_tail(args, settings: Settings) -> None:
     from .tail import tail
 
-    asyncio.run(tail(settings, args.scope, service=args.service, from_start=args.from_start, token=args.token,
-                     limit=args.limit))
+    asyncio.run(
+        tail(settings, args.scope, service=args.service, from_start=args.from_start, token=args.token, limit=args.limit)
+    )
 
 
 def cmd_token(args, settings: Settings) -> None:

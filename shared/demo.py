@@ -29,31 +29,97 @@ def generate(seed: int = 13, members_per_org: int = 16) -> dict:
     rnd = random.Random(seed)
     orgs: list[dict] = [{"id": "P13", "name": "中共河北省委", "type": "党委", "local_path": "13", "mode": "a"}]
     base: list[dict] = []
-    orgs.append({"id": "TAX13", "name": "国家税务总局河北省税务局党委", "type": "党委", "domain": "机关事业",
-                 "local_path": "13", "vertical_path": "tax/13", "mode": "c", "parent": None})
+    orgs.append(
+        {
+            "id": "TAX13",
+            "name": "国家税务总局河北省税务局党委",
+            "type": "党委",
+            "domain": "机关事业",
+            "local_path": "13",
+            "vertical_path": "tax/13",
+            "mode": "c",
+            "parent": None,
+        }
+    )
     for pc, (pname, counties) in PREFECTURES.items():
-        orgs.append({"id": f"P{pc}", "name": f"中共{pname}委", "type": "党委", "local_path": f"13/{pc}", "mode": "a",
-                     "parent": "P13"})
-        orgs.append({"id": f"TAX{pc}", "name": f"{pname}税务局党委", "type": "党委", "domain": "机关事业",
-                     "local_path": f"13/{pc}", "vertical_path": f"tax/13/{pc}", "mode": "c", "parent": "TAX13"})
+        orgs.append(
+            {
+                "id": f"P{pc}",
+                "name": f"中共{pname}委",
+                "type": "党委",
+                "local_path": f"13/{pc}",
+                "mode": "a",
+                "parent": "P13",
+            }
+        )
+        orgs.append(
+            {
+                "id": f"TAX{pc}",
+                "name": f"{pname}税务局党委",
+                "type": "党委",
+                "domain": "机关事业",
+                "local_path": f"13/{pc}",
+                "vertical_path": f"tax/13/{pc}",
+                "mode": "c",
+                "parent": "TAX13",
+            }
+        )
         for cc, cname in counties.items():
-            orgs.append({"id": f"P{cc}", "name": f"中共{pname}{cname}委", "type": "党委",
-                         "local_path": f"13/{pc}/{cc}", "mode": "a", "parent": f"P{pc}"})
-            tax_branch = {"id": f"TAX{cc}", "name": f"{cname}税务局党支部", "type": "支部", "domain": "窗口单位",
-                          "local_path": f"13/{pc}/{cc}", "vertical_path": f"tax/13/{pc}/{cc}", "mode": "c",
-                          "parent": f"TAX{pc}"}
-            bank = {"id": f"BANK{cc}", "name": f"工商银行{cname}支行党支部", "type": "支部", "domain": "国企",
-                    "local_path": f"13/{pc}/{cc}", "vertical_path": f"icbc/13/{pc}", "mode": "b", "parent": f"P{cc}"}
+            orgs.append(
+                {
+                    "id": f"P{cc}",
+                    "name": f"中共{pname}{cname}委",
+                    "type": "党委",
+                    "local_path": f"13/{pc}/{cc}",
+                    "mode": "a",
+                    "parent": f"P{pc}",
+                }
+            )
+            tax_branch = {
+                "id": f"TAX{cc}",
+                "name": f"{cname}税务局党支部",
+                "type": "支部",
+                "domain": "窗口单位",
+                "local_path": f"13/{pc}/{cc}",
+                "vertical_path": f"tax/13/{pc}/{cc}",
+                "mode": "c",
+                "parent": f"TAX{pc}",
+            }
+            bank = {
+                "id": f"BANK{cc}",
+                "name": f"工商银行{cname}支行党支部",
+                "type": "支部",
+                "domain": "国企",
+                "local_path": f"13/{pc}/{cc}",
+                "vertical_path": f"icbc/13/{pc}",
+                "mode": "b",
+                "parent": f"P{cc}",
+            }
             orgs += [tax_branch, bank]
             base += [tax_branch, bank]
             for i, kind in enumerate(TOWNSHIPS, start=1):
                 tc = f"{cc}{i:03d}"
                 tname = f"{cname}第{i}{kind}"
-                orgs.append({"id": f"T{tc}", "name": f"{tname}党(工)委", "type": "党委", "local_path": f"13/{pc}/{cc}/{tc}",
-                             "mode": "a", "parent": f"P{cc}"})
+                orgs.append(
+                    {
+                        "id": f"T{tc}",
+                        "name": f"{tname}党(工)委",
+                        "type": "党委",
+                        "local_path": f"13/{pc}/{cc}/{tc}",
+                        "mode": "a",
+                        "parent": f"P{cc}",
+                    }
+                )
                 for suffix, name, domain, otype in BASE_KINDS:
-                    org = {"id": f"O{tc}{suffix}", "name": f"{tname}{name}", "type": otype, "domain": domain,
-                           "local_path": f"13/{pc}/{cc}/{tc}", "mode": "a", "parent": f"T{tc}"}
+                    org = {
+                        "id": f"O{tc}{suffix}",
+                        "name": f"{tname}{name}",
+                        "type": otype,
+                        "domain": domain,
+                        "local_path": f"13/{pc}/{cc}/{tc}",
+                        "mode": "a",
+                        "parent": f"T{tc}",
+                    }
                     orgs.append(org)
                     base.append(org)
     members: list[dict] = []
@@ -61,8 +127,13 @@ def generate(seed: int = 13, members_per_org: int = 16) -> dict:
     for org in base:
         for j in range(members_per_org):
             n += 1
-            m = {"id": f"M{n:06d}", "org": org["id"], "status": "normal", "post": rnd.choice(POSTS),
-                 "leading_cadre": j == 0}
+            m = {
+                "id": f"M{n:06d}",
+                "org": org["id"],
+                "status": "normal",
+                "post": rnd.choice(POSTS),
+                "leading_cadre": j == 0,
+            }
             roll = rnd.random()
             if roll < 0.05:
                 m.update(status="exempt", exempt_reason=rnd.choice(["年老体弱", "长期患病", "行动不便"]))

@@ -16,8 +16,15 @@ class Problem(Exception):
     title_zh = "请求有误"
     title_en = "Bad request"
 
-    def __init__(self, detail: str = "", *, slug: str | None = None, title_zh: str | None = None,
-                 title_en: str | None = None, **extra: Any):
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        slug: str | None = None,
+        title_zh: str | None = None,
+        title_en: str | None = None,
+        **extra: Any,
+    ):
         super().__init__(detail or self.title_en)
         self.detail = detail
         self.slug = slug or self.slug

@@ -35,8 +35,17 @@ def feed_scope(who: Identity, scope_text: str) -> Scope:
 
 
 def sse_frame(seq: int, env: Envelope) -> str:
-    body = {"sequence": seq, "type": env.type, "id": env.id, "subject": env.subject, "time": env.time,
-            "orgid": env.orgid, "localpath": env.localpath, "verticalpath": env.verticalpath, "data": env.data}
+    body = {
+        "sequence": seq,
+        "type": env.type,
+        "id": env.id,
+        "subject": env.subject,
+        "time": env.time,
+        "orgid": env.orgid,
+        "localpath": env.localpath,
+        "verticalpath": env.verticalpath,
+        "data": env.data,
+    }
     return f"id: {seq}\nevent: {env.type}\ndata: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
@@ -46,8 +55,9 @@ async def event_stream(request: Request, js, service: str, scope: Scope, after: 
     else:
         config = api.ConsumerConfig(deliver_policy=api.DeliverPolicy.ALL if from_start else api.DeliverPolicy.NEW)
     queue: asyncio.Queue = asyncio.Queue(maxsize=1000)
-    sub = await js.subscribe(scope.filter_subject(service), stream=stream_name(service), ordered_consumer=True,
-                             cb=queue.put, config=config)
+    sub = await js.subscribe(
+        scope.filter_subject(service), stream=stream_name(service), ordered_consumer=True, cb=queue.put, config=config
+    )
     try:
         yield ": cxzy live feed\n\n"
         while not await request.is_disconnected():
@@ -61,9 +71,14 @@ async def event_stream(request: Request, js, service: str, scope: Scope, after: 
         await sub.unsubscribe()
 
 
-def feed_response(request: Request, js, service: str, who: Identity, scope_text: str, from_start: bool) -> StreamingResponse:
+def feed_response(
+    request: Request, js, service: str, who: Identity, scope_text: str, from_start: bool
+) -> StreamingResponse:
     scope = feed_scope(who, scope_text)
     last = request.headers.get("last-event-id")
     after = int(last) if last and last.isdigit() else None
-    return StreamingResponse(event_stream(request, js, service, scope, after, from_start),
-                             media_type="text/event-stream", headers={"cache-control": "no-cache"})
+    return StreamingResponse(
+        event_stream(request, js, service, scope, after, from_start),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-cache"},
+    )

@@ -54,7 +54,9 @@ def verify_signature(checkpoint: dict, public_key_hex_: str) -> bool:
     body = {k: v for k, v in checkpoint.items() if k not in ("signature", "public_key")}
     message = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex_)).verify(bytes.fromhex(checkpoint["signature"]), message)
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex_)).verify(
+            bytes.fromhex(checkpoint["signature"]), message
+        )
     except Exception:  # noqa: BLE001 — any failure is "not valid"
         return False
     return True

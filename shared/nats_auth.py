@@ -64,25 +64,43 @@ def scoped_reader(name: str, scope: Scope, kind: str, services=EVENT_SERVICES) -
     publish = []
     for svc in services:
         stream = stream_name(svc)
-        publish += [f"$JS.API.CONSUMER.INFO.{stream}.{durable}", f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
-                    f"$JS.ACK.{stream}.{durable}.>"]
+        publish += [
+            f"$JS.API.CONSUMER.INFO.{stream}.{durable}",
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
+            f"$JS.ACK.{stream}.{durable}.>",
+        ]
     subscribe = [f"{inbox}.>", *(scope.filter_subject(svc) for svc in services)]
-    return NatsUser(name, secrets.token_urlsafe(18), kind, scope=str(scope), durable=durable, inbox_prefix=inbox,
-                    permissions={"publish": {"allow": publish}, "subscribe": {"allow": subscribe}})
+    return NatsUser(
+        name,
+        secrets.token_urlsafe(18),
+        kind,
+        scope=str(scope),
+        durable=durable,
+        inbox_prefix=inbox,
+        permissions={"publish": {"allow": publish}, "subscribe": {"allow": subscribe}},
+    )
 
 
 def service_user(service: str) -> NatsUser:
-    return NatsUser(f"svc-{service}", secrets.token_urlsafe(18), "service", service=service, permissions={
-        "publish": {"allow": [f"cxzy.{service}.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>"]},
-        "subscribe": {"allow": ["_INBOX.>", "cxzy.>"]},
-    })
+    return NatsUser(
+        f"svc-{service}",
+        secrets.token_urlsafe(18),
+        "service",
+        service=service,
+        permissions={
+            "publish": {"allow": [f"cxzy.{service}.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>"]},
+            "subscribe": {"allow": ["_INBOX.>", "cxzy.>"]},
+        },
+    )
 
 
 def plan(orgs: list[dict], downstream: dict[str, str] | None = None) -> list[NatsUser]:
     users = [NatsUser("admin", secrets.token_urlsafe(18), "admin")]
     users += [service_user(s) for s in EVENT_SERVICES]
     users += [scoped_reader(_user_name(s, "sup"), s, "supervisor") for s in supervisor_scopes(orgs)]
-    users += [scoped_reader(f"down-{name}", Scope.parse(scope), "downstream") for name, scope in (downstream or {}).items()]
+    users += [
+        scoped_reader(f"down-{name}", Scope.parse(scope), "downstream") for name, scope in (downstream or {}).items()
+    ]
     return users
 
 
@@ -123,8 +141,14 @@ async def ensure_scope_consumers(js, users: list[NatsUser], services=EVENT_SERVI
                 await js.stream_info(stream_name(svc))
             except NotFoundError:
                 continue
-            await js.add_consumer(stream_name(svc), api.ConsumerConfig(
-                durable_name=u.durable, filter_subject=scope.filter_subject(svc), ack_policy=api.AckPolicy.EXPLICIT,
-                deliver_policy=api.DeliverPolicy.ALL))
+            await js.add_consumer(
+                stream_name(svc),
+                api.ConsumerConfig(
+                    durable_name=u.durable,
+                    filter_subject=scope.filter_subject(svc),
+                    ack_policy=api.AckPolicy.EXPLICIT,
+                    deliver_policy=api.DeliverPolicy.ALL,
+                ),
+            )
             created += 1
     return created

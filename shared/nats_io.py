@@ -65,7 +65,9 @@ async def ensure_stream(js, service: str, settings: Settings) -> None:
         if getattr(have, field) != getattr(want, field)
     }
     if diffs:
-        log("nats").warning("stream config differs from the declared one; not changed", stream=want.name, diffs=str(diffs))
+        log("nats").warning(
+            "stream config differs from the declared one; not changed", stream=want.name, diffs=str(diffs)
+        )
 
 
 def free_port() -> int:

@@ -128,7 +128,14 @@ class ProjectionRunner:
             tx.execute(
                 "INSERT INTO cxzy_parked (projection, stream_seq, subject, event_id, error, parked_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (projection, stream_seq) DO NOTHING",
-                [self.durable, seq, subject, env.id if env else None, error[:2000], dt.datetime.now(dt.UTC).isoformat()],
+                [
+                    self.durable,
+                    seq,
+                    subject,
+                    env.id if env else None,
+                    error[:2000],
+                    dt.datetime.now(dt.UTC).isoformat(),
+                ],
             )
             self._set_checkpoint(tx, self.durable, max(seq, self._checkpoint_in(tx)))
 

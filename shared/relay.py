@@ -67,7 +67,9 @@ class OutboxRelay:
 
     def _pending(self, after: int) -> list[tuple[int, str, Envelope] | tuple[int, None, None]]:
         out: list = []
-        for n in self.app.recorder.select_notifications(start=after, limit=self.settings.relay_batch, inclusive_of_start=False):
+        for n in self.app.recorder.select_notifications(
+            start=after, limit=self.settings.relay_batch, inclusive_of_start=False
+        ):
             listed = self.contract.envelope(self.app.mapper.to_domain_event(n), n.id)
             out.append((n.id, *listed) if listed else (n.id, None, None))
         return out

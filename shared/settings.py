@@ -23,10 +23,14 @@ class Settings(BaseSettings):
         "postgresql://postgres@127.0.0.1:5432/cxzy",
         description="PostgreSQL database (one schema per service) when store=postgres",
     )
-    nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server; `cxzy up` starts its own and overrides this")
+    nats_url: str = Field(
+        "nats://127.0.0.1:4222", description="NATS server; `cxzy up` starts its own and overrides this"
+    )
     nats_user: str | None = Field(None, description="NATS user (with nats_password) when the server requires auth")
     nats_password: str | None = Field(None, description="NATS password")
-    services: str = Field("pledges,evaluations,grading,awards", description="Services `cxzy up` hosts (comma-separated)")
+    services: str = Field(
+        "pledges,evaluations,grading,awards", description="Services `cxzy up` hosts (comma-separated)"
+    )
     http_host: str = Field("127.0.0.1", description="HTTP bind address")
     http_port: int = Field(8000, description="HTTP port")
     embedded_nats_port: int = Field(4333, description="Port of the nats-server that `cxzy up` starts")
@@ -35,7 +39,9 @@ class Settings(BaseSettings):
     relay_batch: int = Field(500, description="Events the relay reads from the notification log per round")
     relay_poll_s: float = Field(0.2, description="Relay poll interval when not nudged by a command")
     projection_batch: int = Field(200, description="Messages a projection fetches per pull")
-    projection_max_deliver: int = Field(5, description="Attempts at a failing event before it is parked for an operator (cxzy_parked)")
+    projection_max_deliver: int = Field(
+        5, description="Attempts at a failing event before it is parked for an operator (cxzy_parked)"
+    )
     scheduler_interval_s: float = Field(60.0, description="How often schedulers (督促 reminders, round closing) run")
     reminder_interval_days: int = Field(7, description="Minimum days between two 督促 reminders of one pledge")
     jwt_keys: str = Field(
@@ -43,7 +49,9 @@ class Settings(BaseSettings):
         description="Signing keys `kid:secret,kid:secret`; the first signs, all verify (rotation)",
     )
     jwt_ttl_s: int = Field(8 * 3600, description="Lifetime of issued tokens")
-    audit_every: int = Field(1000, description="Events per signed audit checkpoint (Merkle root) on cxzy.audit.<service>")
+    audit_every: int = Field(
+        1000, description="Events per signed audit checkpoint (Merkle root) on cxzy.audit.<service>"
+    )
     audit_signing_key: str = Field(
         "6378757a792d6465762d61756469742d7369676e696e672d6b65792d30303030",
         description="Ed25519 private key seed (64 hex chars) that signs audit checkpoints; change it in production",

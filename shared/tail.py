@@ -27,12 +27,20 @@ def authorised_scope(settings: Settings, scope_text: str, token: str | None) -> 
 
 
 def format_line(env: Envelope, seq: int) -> str:
-    return (f"{env.service}#{seq} {env.event_name} org={env.orgid} local={env.localpath or '-'} "
-            f"vertical={env.verticalpath or '-'} {env.time} {json.dumps(env.data, ensure_ascii=False)}")
+    return (
+        f"{env.service}#{seq} {env.event_name} org={env.orgid} local={env.localpath or '-'} "
+        f"vertical={env.verticalpath or '-'} {env.time} {json.dumps(env.data, ensure_ascii=False)}"
+    )
 
 
-async def tail(settings: Settings, scope_text: str, service: str = "*", from_start: bool = False,
-               token: str | None = None, limit: int = 0) -> None:
+async def tail(
+    settings: Settings,
+    scope_text: str,
+    service: str = "*",
+    from_start: bool = False,
+    token: str | None = None,
+    limit: int = 0,
+) -> None:
     scope = authorised_scope(settings, scope_text, token)
     nc = await connect(settings, name="cxzy-tail")
     js = nc.jetstream()
@@ -43,8 +51,13 @@ async def tail(settings: Settings, scope_text: str, service: str = "*", from_sta
             await js.stream_info(stream_name(svc))
         except Exception:  # noqa: BLE001 — a service not deployed yet has no stream
             continue
-        await js.subscribe(scope.filter_subject(svc), stream=stream_name(svc), ordered_consumer=True,
-                           deliver_policy=policy, cb=queue.put)
+        await js.subscribe(
+            scope.filter_subject(svc),
+            stream=stream_name(svc),
+            ordered_consumer=True,
+            deliver_policy=policy,
+            cb=queue.put,
+        )
     print(f"# tail {scope} ({'from the start' if from_start else 'live'}) — Ctrl-C to stop", flush=True)
     seen = 0
     try:

@@ -33,24 +33,49 @@ class PeerBus:
         self.sequences[service] = self.sequences.get(service, 0) + 1
         event_id = str(uuid.uuid4())
         env = Envelope(
-            id=event_id, source=f"/cxzy/{service}", type=f"cn.cxzy.{service}.{event}.v1", subject=aggregate_id,
-            time=dt.datetime.now(dt.UTC).isoformat(), dataschema=f"{SCHEMA_BASE}/{service}/{event}.v1.json",
-            orgid=org_id, localpath=position.local_path, verticalpath=position.vertical_path, correlationid=event_id,
-            causationid=event_id, sequence=self.sequences[service], data=data,
+            id=event_id,
+            source=f"/cxzy/{service}",
+            type=f"cn.cxzy.{service}.{event}.v1",
+            subject=aggregate_id,
+            time=dt.datetime.now(dt.UTC).isoformat(),
+            dataschema=f"{SCHEMA_BASE}/{service}/{event}.v1.json",
+            orgid=org_id,
+            localpath=position.local_path,
+            verticalpath=position.vertical_path,
+            correlationid=event_id,
+            causationid=event_id,
+            sequence=self.sequences[service],
+            data=data,
         ).chained(self.hashes.get(service, GENESIS))
         self.hashes[service] = env.hash
         ack = await self.rt.js.publish(subject(service, event, position), env.payload(), headers=env.headers())
         assert ack.stream == f"CXZY_{service.upper()}"
         return event_id
 
-    async def evaluated(self, org_id: str, subject_type: str, subject_id: str, purpose: str, year: int,
-                        score: float, grade: str) -> str:
+    async def evaluated(
+        self, org_id: str, subject_type: str, subject_id: str, purpose: str, year: int, score: float, grade: str
+    ) -> str:
         """评议完成 (E6) as the evaluations service publishes it; returns the round id."""
         round_id = str(uuid.uuid4())
-        await self.publish("evaluations", "completed", org_id, round_id, {
-            "round_id": round_id, "subject_type": subject_type, "subject_id": subject_id, "purpose": purpose,
-            "year": year, "score": score, "grade": grade,
-            "participation": {"eligible": 40, "participated": 36, "rate": 0.9},
-            "modes": {"mass": {"weight": 0.7, "score": score, "count": 30},
-                      "peer": {"weight": 0.3, "score": score, "count": 6}}, "published": True})
+        await self.publish(
+            "evaluations",
+            "completed",
+            org_id,
+            round_id,
+            {
+                "round_id": round_id,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "purpose": purpose,
+                "year": year,
+                "score": score,
+                "grade": grade,
+                "participation": {"eligible": 40, "participated": 36, "rate": 0.9},
+                "modes": {
+                    "mass": {"weight": 0.7, "score": score, "count": 30},
+                    "peer": {"weight": 0.3, "score": score, "count": 6},
+                },
+                "published": True,
+            },
+        )
         return round_id

@@ -50,17 +50,30 @@ class FreshPostgres:
 
 
 class Stack:
-    def __init__(self, tmp: Path, store: str, services: tuple[str, ...] = ("pledges",), directory: dict | None = None,
-                 **overrides) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        store: str,
+        services: tuple[str, ...] = ("pledges",),
+        directory: dict | None = None,
+        **overrides,
+    ) -> None:
         self.tmp = tmp
         self.store = store
         self.services = services
         self.directory = directory or DIRECTORY
         self.pg = FreshPostgres() if store == "postgres" else None
         self.nats = EmbeddedNats(tmp / "nats")
-        self.settings = Settings(var_dir=tmp / "var", store=store, postgres_dsn=self.pg.dsn if self.pg else "",
-                                 nats_url=self.nats.url, scheduler_interval_s=3600, relay_poll_s=0.05,
-                                 http_port=free_port(), **overrides)
+        self.settings = Settings(
+            var_dir=tmp / "var",
+            store=store,
+            postgres_dsn=self.pg.dsn if self.pg else "",
+            nats_url=self.nats.url,
+            scheduler_interval_s=3600,
+            relay_poll_s=0.05,
+            http_port=free_port(),
+            **overrides,
+        )
         self.runtimes: dict[str, ServiceRuntime] = {}
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task | None = None

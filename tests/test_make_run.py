@@ -19,8 +19,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def start(env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(["make", "-s", "run"], cwd=REPO, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        ["make", "-s", "run"],
+        cwd=REPO,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
@@ -48,9 +54,14 @@ def ctrl_c(proc: subprocess.Popen, log: Path) -> None:
 
 def test_make_run_serves_demo_data_and_stops_cleanly(tmp_path):
     port = free_port()
-    env = {**os.environ, "CXZY_VAR_DIR": str(tmp_path / "var"), "CXZY_HTTP_PORT": str(port),
-           "CXZY_EMBEDDED_NATS_PORT": str(free_port()), "CXZY_STORE": "sqlite",
-           "CXZY_SERVICES": os.environ.get("CXZY_TEST_RUN_SERVICES", "pledges,evaluations,grading,awards")}
+    env = {
+        **os.environ,
+        "CXZY_VAR_DIR": str(tmp_path / "var"),
+        "CXZY_HTTP_PORT": str(port),
+        "CXZY_EMBEDDED_NATS_PORT": str(free_port()),
+        "CXZY_STORE": "sqlite",
+        "CXZY_SERVICES": os.environ.get("CXZY_TEST_RUN_SERVICES", "pledges,evaluations,grading,awards"),
+    }
     base, log = f"http://127.0.0.1:{port}", tmp_path / "run.log"
     settings = Settings(_env_file=None)
 
@@ -63,9 +74,17 @@ def test_make_run_serves_demo_data_and_stops_cleanly(tmp_path):
         assert modes == {"a", "b", "c"}
         member = first_member(demo, DEMO_ORG)
         token = issue_token(settings, member, "member", [], DEMO_ORG)
-        r = httpx.post(f"{base}/api/pledges/pledges", headers={"Authorization": f"Bearer {token}"}, json={
-            "org_id": DEMO_ORG, "pledger_kind": "individual", "member_ids": [member], "kind": "annual",
-            "items": [{"text": "带头参加志愿服务", "tags": ["带头服务群众"]}]})
+        r = httpx.post(
+            f"{base}/api/pledges/pledges",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "org_id": DEMO_ORG,
+                "pledger_kind": "individual",
+                "member_ids": [member],
+                "kind": "annual",
+                "items": [{"text": "带头参加志愿服务", "tags": ["带头服务群众"]}],
+            },
+        )
         assert r.status_code == 201, r.text
         pledge_id = r.json()["pledge_id"]
     finally:

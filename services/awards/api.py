@@ -96,29 +96,65 @@ class StudyIn(Command):
 
 
 def campaign_view(c: Campaign, today: dt.date) -> dict:
-    return {"campaign_id": str(c.id), "name": c.name, "kind": c.kind, "kind_zh": KINDS[c.kind], "year": c.year,
-            "scope": c.scope, "opener_org_id": c.opener_org_id, "titles": list(c.titles.values()),
-            "nomination_until": c.nomination_until.isoformat(), "publicity_from": c.publicity_from.isoformat(),
-            "publicity_until": c.publicity_until.isoformat(), "grant_on": c.grant_on.isoformat(),
-            "phase": c.phase(today), "shortlist": c.shortlist, "overrides": c.overrides, "granted_on": c.granted_on,
-            "version": c.version}
+    return {
+        "campaign_id": str(c.id),
+        "name": c.name,
+        "kind": c.kind,
+        "kind_zh": KINDS[c.kind],
+        "year": c.year,
+        "scope": c.scope,
+        "opener_org_id": c.opener_org_id,
+        "titles": list(c.titles.values()),
+        "nomination_until": c.nomination_until.isoformat(),
+        "publicity_from": c.publicity_from.isoformat(),
+        "publicity_until": c.publicity_until.isoformat(),
+        "grant_on": c.grant_on.isoformat(),
+        "phase": c.phase(today),
+        "shortlist": c.shortlist,
+        "overrides": c.overrides,
+        "granted_on": c.granted_on,
+        "version": c.version,
+    }
 
 
 def nomination_view(n: Nomination, objections_visible: bool = False) -> dict:
     """Objectors' words are shown only to the campaign's authority, who resolves them (A5)."""
-    objections = [o if objections_visible else {k: v for k, v in o.items() if k != "text"}
-                  for o in n.objections.values()]
-    return {"nomination_id": str(n.id), "campaign_id": n.campaign_id, "title": n.title,
-            "nominee_type": n.nominee_type, "nominee_id": n.nominee_id, "org_id": n.org_id, "year": n.year,
-            "state": n.state, "state_zh": STATES[n.state], "level": n.level, "levels": n.levels,
-            "deeds": n.deeds, "eligibility": n.eligibility, "objections": objections,
-            "revoke_reason": n.revoke_reason, "version": n.version}
+    objections = [
+        o if objections_visible else {k: v for k, v in o.items() if k != "text"} for o in n.objections.values()
+    ]
+    return {
+        "nomination_id": str(n.id),
+        "campaign_id": n.campaign_id,
+        "title": n.title,
+        "nominee_type": n.nominee_type,
+        "nominee_id": n.nominee_id,
+        "org_id": n.org_id,
+        "year": n.year,
+        "state": n.state,
+        "state_zh": STATES[n.state],
+        "level": n.level,
+        "levels": n.levels,
+        "deeds": n.deeds,
+        "eligibility": n.eligibility,
+        "objections": objections,
+        "revoke_reason": n.revoke_reason,
+        "version": n.version,
+    }
 
 
 def exemplar_view(e: Exemplar) -> dict:
-    return {"exemplar_id": str(e.id), "nomination_id": e.nomination_id, "title": e.title,
-            "nominee_type": e.nominee_type, "nominee_id": e.nominee_id, "org_id": e.org_id, "year": e.year,
-            "citation": e.citation, "promotions": e.promotions, "active": e.active}
+    return {
+        "exemplar_id": str(e.id),
+        "nomination_id": e.nomination_id,
+        "title": e.title,
+        "nominee_type": e.nominee_type,
+        "nominee_id": e.nominee_id,
+        "org_id": e.org_id,
+        "year": e.year,
+        "citation": e.citation,
+        "promotions": e.promotions,
+        "active": e.active,
+    }
 
 
 def routes(rt: ServiceRuntime) -> APIRouter:
@@ -136,14 +172,16 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     # 表彰活动 A1 ---------------------------------------------------------------------------------------
     @router.post("/campaigns", status_code=201, summary="发起表彰活动 open a campaign (A1)")
     def open_campaign(body: OpenCampaign, who: Caller) -> dict:
-        campaign_id = app.open_campaign(who, **body.model_dump(exclude={"titles"}),
-                                        titles=[t.model_dump() for t in body.titles])
+        campaign_id = app.open_campaign(
+            who, **body.model_dump(exclude={"titles"}), titles=[t.model_dump() for t in body.titles]
+        )
         rt.nudge()
         return campaign_view(app.campaign(campaign_id), app.today())
 
     @router.get("/campaigns", summary="campaigns opened in a scope (A1)")
-    def list_campaigns(who: Caller, scope: ScopeText,
-                       year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
+    def list_campaigns(
+        who: Caller, scope: ScopeText, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+    ) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
         return {"scope": str(parsed), "year": year, "items": campaigns(rt.db, parsed, year)}
@@ -205,8 +243,10 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         rt.nudge()
         return {"objection_id": objection_id, "nomination_id": str(nomination_id)}
 
-    @router.post("/nominations/{nomination_id}/objections/{objection_id}/resolve",
-                 summary="异议处理 uphold (withdraws the nominee) or dismiss, with a reason (A5)")
+    @router.post(
+        "/nominations/{nomination_id}/objections/{objection_id}/resolve",
+        summary="异议处理 uphold (withdraws the nominee) or dismiss, with a reason (A5)",
+    )
     def resolve(nomination_id: UUID, objection_id: UUID, body: Resolution, who: Caller) -> dict:
         return done_n(app.resolve_objection(who, nomination_id, str(objection_id), body.upheld, body.reason))
 
@@ -215,18 +255,33 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         return done_n(app.revoke(who, nomination_id, body.reason))
 
     @router.get("/nominations", summary="nominations in a scope; awaiting=<level> is a level's queue (A3)")
-    def list_nominations(who: Caller, page: Paging, scope: ScopeText, campaign_id: UUID | None = None,
-                         state: Literal[tuple(STATES)] | None = None,  # type: ignore[valid-type]
-                         awaiting: Annotated[str | None, Query(max_length=200)] = None) -> dict:
+    def list_nominations(
+        who: Caller,
+        page: Paging,
+        scope: ScopeText,
+        campaign_id: UUID | None = None,
+        state: Literal[tuple(STATES)] | None = None,  # type: ignore[valid-type]
+        awaiting: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
-        return nominations(rt.db, parsed, campaign_id=str(campaign_id) if campaign_id else None, state=state,
-                           awaiting=str(parse_scope(awaiting)) if awaiting else None, limit=page.limit,
-                           offset=page.offset)
+        return nominations(
+            rt.db,
+            parsed,
+            campaign_id=str(campaign_id) if campaign_id else None,
+            state=state,
+            awaiting=str(parse_scope(awaiting)) if awaiting else None,
+            limit=page.limit,
+            offset=page.offset,
+        )
 
     @router.get("/honours", summary="光荣榜 the roll of honour of a scope, per year (A6, H4)")
-    def roll_of_honour(who: Caller, scope: ScopeText, year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                       include_revoked: bool = False) -> dict:
+    def roll_of_honour(
+        who: Caller,
+        scope: ScopeText,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        include_revoked: bool = False,
+    ) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
         return {"scope": str(parsed), "year": year, "items": honours(rt.db, parsed, year, include_revoked)}

@@ -49,30 +49,60 @@ class AwardsApp(ServiceApplication):
         assert self.directory is not None
         return Facts(self.views)  # the facts live beside the directory replica, in this service's store
 
-    def _save(self, *aggregates: Any, slug: str = "conflict", zh: str = "数据已被他人修改，请刷新后重试",
-              en: str = "Changed concurrently; reload and retry") -> None:
+    def _save(
+        self,
+        *aggregates: Any,
+        slug: str = "conflict",
+        zh: str = "数据已被他人修改，请刷新后重试",
+        en: str = "Changed concurrently; reload and retry",
+    ) -> None:
         try:
             self.save(*aggregates)
         except IntegrityError:
             raise Refused(en, slug=slug, title_zh=zh, title_en=en) from None
 
     # 表彰活动 A1 --------------------------------------------------------------------------------------
-    def open_campaign(self, actor: Identity, *, opener_org_id: str, scope: str, name: str, kind: str, year: int,
-                      titles: list[dict], nomination_until: dt.date, publicity_from: dt.date,
-                      publicity_until: dt.date, grant_on: dt.date) -> UUID:
+    def open_campaign(
+        self,
+        actor: Identity,
+        *,
+        opener_org_id: str,
+        scope: str,
+        name: str,
+        kind: str,
+        year: int,
+        titles: list[dict],
+        nomination_until: dt.date,
+        publicity_from: dt.date,
+        publicity_until: dt.date,
+        grant_on: dt.date,
+    ) -> UUID:
         """An org dept or superior opens a campaign for a subtree it holds, in the opener's leading hierarchy."""
         parsed = parse_scope(scope)
         self._require_decider(actor)
         require_scope(actor, parsed)
         opener = self._org(opener_org_id)
         if opener.leading_hierarchy != parsed.hierarchy or not parsed.contains(opener.position):
-            raise Invalid(f"{opener_org_id} is not an org of the {parsed} subtree in its leading hierarchy (H3)",
-                          slug="campaign-opener")
+            raise Invalid(
+                f"{opener_org_id} is not an org of the {parsed} subtree in its leading hierarchy (H3)",
+                slug="campaign-opener",
+            )
         campaign = Campaign.open(
-            org=opener.position.as_dict(), trace=self.trace(), name=name, kind=kind, year=year, scope=str(parsed),
-            opener_org_id=opener_org_id, titles=titles, nomination_until=nomination_until,
-            publicity_from=publicity_from, publicity_until=publicity_until, grant_on=grant_on, opened_by=actor.sub,
-            today=self.today())
+            org=opener.position.as_dict(),
+            trace=self.trace(),
+            name=name,
+            kind=kind,
+            year=year,
+            scope=str(parsed),
+            opener_org_id=opener_org_id,
+            titles=titles,
+            nomination_until=nomination_until,
+            publicity_from=publicity_from,
+            publicity_until=publicity_until,
+            grant_on=grant_on,
+            opened_by=actor.sub,
+            today=self.today(),
+        )
         self._save(campaign)
         return campaign.id
 
@@ -81,21 +111,36 @@ class AwardsApp(ServiceApplication):
 
     def _require_decider(self, actor: Identity) -> None:
         if actor.role not in DECIDERS:
-            raise refuse(actor, "only a superior or an organisation department may do this", "只有上级党组织或组织部门可以操作")
+            raise refuse(
+                actor, "only a superior or an organisation department may do this", "只有上级党组织或组织部门可以操作"
+            )
 
     def _require_authority(self, actor: Identity, campaign: Campaign) -> None:
         """The campaign's opening authority: a decider holding the campaign's scope (or a wider one)."""
-        require_authority(actor, Scope.parse(campaign.scope), "only the campaign's opening authority may do this",
-                          "只有开展表彰活动的党组织可以操作")
+        require_authority(
+            actor,
+            Scope.parse(campaign.scope),
+            "only the campaign's opening authority may do this",
+            "只有开展表彰活动的党组织可以操作",
+        )
 
-    def record_override(self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str,
-                        reason: str) -> Campaign:
+    def record_override(
+        self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str, reason: str
+    ) -> Campaign:
         """A4: a recorded override lets an ineligible nominee be nominated."""
         campaign = self.campaign(campaign_id)
         self._require_authority(actor, campaign)
         self._nominee_org(nominee_type, nominee_id)
-        campaign.record_override(title, nominee_type, nominee_id, reason, actor.sub, self.today(),
-                                 self.stamp(campaign.opener_org_id), self.trace())
+        campaign.record_override(
+            title,
+            nominee_type,
+            nominee_id,
+            reason,
+            actor.sub,
+            self.today(),
+            self.stamp(campaign.opener_org_id),
+            self.trace(),
+        )
         self._save(campaign)
         return campaign
 
@@ -117,12 +162,16 @@ class AwardsApp(ServiceApplication):
         the nominee and the campaign's scope where the directory has a leading org — ending at the campaign."""
         hierarchy = org.leading_hierarchy
         if scope.hierarchy != hierarchy or not scope.contains(org.position):
-            raise Refused(f"{org.org_id} is led by the {hierarchy} hierarchy and is outside this campaign's {scope} "
-                          "(H3)", slug="outside-campaign", title_zh=f"{org.org_id} 不在本表彰活动的领导体系范围内 (H3)",
-                          title_en="Nominee outside the campaign's leading hierarchy (H3)")
+            raise Refused(
+                f"{org.org_id} is led by the {hierarchy} hierarchy and is outside this campaign's {scope} (H3)",
+                slug="outside-campaign",
+                title_zh=f"{org.org_id} 不在本表彰活动的领导体系范围内 (H3)",
+                title_en="Nominee outside the campaign's leading hierarchy (H3)",
+            )
         path = org.position.local if hierarchy == "local" else org.position.vertical
-        return leading_chain(hierarchy, path, scope.path,
-                             lambda level: self._leading_org_at(hierarchy, level, besides=org.org_id))
+        return leading_chain(
+            hierarchy, path, scope.path, lambda level: self._leading_org_at(hierarchy, level, besides=org.org_id)
+        )
 
     def _leading_org_at(self, hierarchy: str, path: str, besides: str) -> bool:
         assert self.directory is not None
@@ -132,19 +181,32 @@ class AwardsApp(ServiceApplication):
         facts = self.facts.about(org_id, nominee_id if nominee_type == "member" else None, campaign.year)
         return assess(nominee_type, facts, campaign.year, campaign.override_for(title, nominee_type, nominee_id))
 
-    def nominate(self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str,
-                 deeds: str) -> UUID:
+    def nominate(
+        self, actor: Identity, campaign_id: UUID, *, title: str, nominee_type: str, nominee_id: str, deeds: str
+    ) -> UUID:
         """The base org's secretary puts forward the org itself or one of its members (A3)."""
         campaign = self.campaign(campaign_id)
         org = self._nominee_org(nominee_type, nominee_id)
         require_secretary(actor, org.org_id)
         nomination = Nomination.nominate(
-            campaign=campaign, org=org.position.as_dict(), trace=self.trace(), title=title, nominee_type=nominee_type,
-            nominee_id=nominee_id, levels=self.leading_levels(org, Scope.parse(campaign.scope)), deeds=deeds,
-            nominated_by=actor.sub, eligibility=self.eligibility(campaign, title, nominee_type, nominee_id, org.org_id),
-            today=self.today())
-        self._save(nomination, slug="already-nominated", zh="该对象已在本活动中被推荐过此称号",
-                   en="Already nominated for this title in this campaign")
+            campaign=campaign,
+            org=org.position.as_dict(),
+            trace=self.trace(),
+            title=title,
+            nominee_type=nominee_type,
+            nominee_id=nominee_id,
+            levels=self.leading_levels(org, Scope.parse(campaign.scope)),
+            deeds=deeds,
+            nominated_by=actor.sub,
+            eligibility=self.eligibility(campaign, title, nominee_type, nominee_id, org.org_id),
+            today=self.today(),
+        )
+        self._save(
+            nomination,
+            slug="already-nominated",
+            zh="该对象已在本活动中被推荐过此称号",
+            en="Already nominated for this title in this campaign",
+        )
         return nomination.id
 
     def nomination(self, nomination_id: UUID | str) -> Nomination:
@@ -156,8 +218,12 @@ class AwardsApp(ServiceApplication):
         level = Scope.parse(n.level or n.levels[-1])
         require_leading(actor, org.position, level.hierarchy)
         if n.level is not None and level not in actor.scopes:
-            raise refuse(actor, f"the nomination is waiting at {level}, not at your level",
-                         f"该推荐对象正待 {level} 层级审议，不在您的层级", nomination=str(n.id))
+            raise refuse(
+                actor,
+                f"the nomination is waiting at {level}, not at your level",
+                f"该推荐对象正待 {level} 层级审议，不在您的层级",
+                nomination=str(n.id),
+            )
 
     def pass_level(self, actor: Identity, nomination_id: UUID, comment: str) -> Nomination:
         """推荐上报: on to the next level; at the campaign's own level it becomes a candidate (quota, A4 again)."""
@@ -172,9 +238,13 @@ class AwardsApp(ServiceApplication):
         verdict = self.eligibility(campaign, n.title, n.nominee_type, n.nominee_id, n.org_id)
         if not verdict["eligible"] and not verdict["override"]:
             reasons = "；".join(verdict["reasons"])
-            raise Refused(f"Not eligible any more (A4): {reasons}", slug="ineligible",
-                          title_zh=f"已不符合推荐条件 (A4)：{reasons}", title_en="Not eligible (A4)",
-                          reasons=verdict["reasons"])
+            raise Refused(
+                f"Not eligible any more (A4): {reasons}",
+                slug="ineligible",
+                title_zh=f"已不符合推荐条件 (A4)：{reasons}",
+                title_en="Not eligible (A4)",
+                reasons=verdict["reasons"],
+            )
         n.shortlist(campaign, actor.sub, comment, self.today(), stamp, trace)
         self._save(n, campaign)
         return n
@@ -201,8 +271,9 @@ class AwardsApp(ServiceApplication):
         self._save(n)
         return objection_id
 
-    def resolve_objection(self, actor: Identity, nomination_id: UUID, objection_id: str, upheld: bool,
-                          reason: str) -> Nomination:
+    def resolve_objection(
+        self, actor: Identity, nomination_id: UUID, objection_id: str, upheld: bool, reason: str
+    ) -> Nomination:
         n = self.nomination(nomination_id)
         campaign = self.campaign(n.campaign_id)
         self._require_authority(actor, campaign)
@@ -241,8 +312,9 @@ class AwardsApp(ServiceApplication):
         honour = self.nomination(nomination_id)
         org = self._org(honour.org_id)
         require_leading(actor, org.position, org.leading_hierarchy)
-        exemplar = Exemplar.select(honour=honour, citation=citation, by=actor.sub, org=org.position.as_dict(),
-                                   trace=self.trace())
+        exemplar = Exemplar.select(
+            honour=honour, citation=citation, by=actor.sub, org=org.position.as_dict(), trace=self.trace()
+        )
         self._save(exemplar, slug="already-exemplar", zh="该对象已是先进典型", en="Already an exemplar")
         return exemplar.id
 
@@ -257,8 +329,9 @@ class AwardsApp(ServiceApplication):
         self._save(e)
         return e
 
-    def record_study(self, actor: Identity, exemplar_uuid: UUID, *, learner_type: str, learner_id: str, form: str,
-                     on: dt.date | None) -> UUID:
+    def record_study(
+        self, actor: Identity, exemplar_uuid: UUID, *, learner_type: str, learner_id: str, form: str, on: dt.date | None
+    ) -> UUID:
         """学先进: an org (by its secretary) or a member (themself or their secretary) learnt from an exemplar."""
         e = self.exemplar(exemplar_uuid)
         if learner_type not in LEARNERS:
@@ -271,7 +344,16 @@ class AwardsApp(ServiceApplication):
             learner_org = self._org(learner_id).org_id
             require_secretary(actor, learner_org)
         today = self.today()
-        study = Study.record(exemplar=e, learner_type=learner_type, learner_id=learner_id, form=form, on=on or today,
-                             today=today, by=actor.sub, org=self.stamp(learner_org), trace=self.trace())
+        study = Study.record(
+            exemplar=e,
+            learner_type=learner_type,
+            learner_id=learner_id,
+            form=form,
+            on=on or today,
+            today=today,
+            by=actor.sub,
+            org=self.stamp(learner_org),
+            trace=self.trace(),
+        )
         self._save(study)
         return study.id

@@ -36,14 +36,17 @@ def check_titles(titles: list[dict]) -> list[dict]:
     return clean
 
 
-def check_timetable(nomination_until: dt.date, publicity_from: dt.date, publicity_until: dt.date,
-                    grant_on: dt.date, today: dt.date) -> None:
+def check_timetable(
+    nomination_until: dt.date, publicity_from: dt.date, publicity_until: dt.date, grant_on: dt.date, today: dt.date
+) -> None:
     """Nomination, then level-by-level recommendation, then 公示 (A5), then the grant (A6)."""
     if nomination_until < today:
         raise Invalid("the nomination period is already over", slug="campaign-timetable")
     if not nomination_until < publicity_from <= publicity_until < grant_on:
-        raise Invalid("the timetable runs nomination_until < publicity_from ≤ publicity_until < grant_on (A5)",
-                      slug="campaign-timetable")
+        raise Invalid(
+            "the timetable runs nomination_until < publicity_from ≤ publicity_until < grant_on (A5)",
+            slug="campaign-timetable",
+        )
 
 
 class Campaign(Aggregate):
@@ -72,8 +75,10 @@ class Campaign(Aggregate):
         by: str
 
         def apply(self, c: Campaign) -> None:
-            c.overrides[override_key(self.title, self.nominee_type, self.nominee_id)] = {"reason": self.reason,
-                                                                                         "by": self.by}
+            c.overrides[override_key(self.title, self.nominee_type, self.nominee_id)] = {
+                "reason": self.reason,
+                "by": self.by,
+            }
 
     class SlotTaken(Aggregate.Event):  # internal: a shortlisted nomination uses one quota place
         title: str
@@ -97,8 +102,21 @@ class Campaign(Aggregate):
         def apply(self, c: Campaign) -> None:
             c.granted_on = self.on
 
-    def __init__(self, *, name: str, kind: str, year: int, scope: str, opener_org_id: str, titles: list,
-                 nomination_until: str, publicity_from: str, publicity_until: str, grant_on: str, **_: Any):
+    def __init__(
+        self,
+        *,
+        name: str,
+        kind: str,
+        year: int,
+        scope: str,
+        opener_org_id: str,
+        titles: list,
+        nomination_until: str,
+        publicity_from: str,
+        publicity_until: str,
+        grant_on: str,
+        **_: Any,
+    ):
         self.name = name
         self.kind = kind
         self.year = year
@@ -114,19 +132,45 @@ class Campaign(Aggregate):
         self.granted_on: str | None = None
 
     @classmethod
-    def open(cls, *, org: dict, trace: dict, name: str, kind: str, year: int, scope: str, opener_org_id: str,
-             titles: list[dict], nomination_until: dt.date, publicity_from: dt.date, publicity_until: dt.date,
-             grant_on: dt.date, opened_by: str, today: dt.date) -> Campaign:
+    def open(
+        cls,
+        *,
+        org: dict,
+        trace: dict,
+        name: str,
+        kind: str,
+        year: int,
+        scope: str,
+        opener_org_id: str,
+        titles: list[dict],
+        nomination_until: dt.date,
+        publicity_from: dt.date,
+        publicity_until: dt.date,
+        grant_on: dt.date,
+        opened_by: str,
+        today: dt.date,
+    ) -> Campaign:
         if not name.strip():
             raise Invalid("a campaign has a name", slug="campaign-name")
         if kind not in KINDS:
             raise Invalid(f"kind must be one of {list(KINDS)} (A1)", slug="campaign-kind")
         check_timetable(nomination_until, publicity_from, publicity_until, grant_on, today)
         return cls._create(
-            cls.Opened, id=uuid.uuid4(), org=org, trace=trace, name=name.strip(), kind=kind, year=year, scope=scope,
-            opener_org_id=opener_org_id, titles=check_titles(titles), nomination_until=nomination_until.isoformat(),
-            publicity_from=publicity_from.isoformat(), publicity_until=publicity_until.isoformat(),
-            grant_on=grant_on.isoformat(), opened_by=opened_by,
+            cls.Opened,
+            id=uuid.uuid4(),
+            org=org,
+            trace=trace,
+            name=name.strip(),
+            kind=kind,
+            year=year,
+            scope=scope,
+            opener_org_id=opener_org_id,
+            titles=check_titles(titles),
+            nomination_until=nomination_until.isoformat(),
+            publicity_from=publicity_from.isoformat(),
+            publicity_until=publicity_until.isoformat(),
+            grant_on=grant_on.isoformat(),
+            opened_by=opened_by,
         )
 
     # the timetable ---------------------------------------------------------------------------------
@@ -144,8 +188,12 @@ class Campaign(Aggregate):
     def expect_phase(self, today: dt.date, *phases: str, action: str) -> None:
         phase = self.phase(today)
         if phase not in phases:
-            raise refuse("campaign-phase", f"表彰活动当前处于「{PHASES[phase]}」阶段，不能{action}",
-                         f"The campaign is in its {phase} phase; {action} is not possible now", phase=phase)
+            raise refuse(
+                "campaign-phase",
+                f"表彰活动当前处于「{PHASES[phase]}」阶段，不能{action}",
+                f"The campaign is in its {phase} phase; {action} is not possible now",
+                phase=phase,
+            )
 
     def title(self, name: str) -> dict:
         if name not in self.titles:
@@ -156,22 +204,44 @@ class Campaign(Aggregate):
         return self.overrides.get(override_key(title, nominee_type, nominee_id))
 
     # commands --------------------------------------------------------------------------------------
-    def record_override(self, title: str, nominee_type: str, nominee_id: str, reason: str, by: str, today: dt.date,
-                        org: dict, trace: dict) -> None:
+    def record_override(
+        self,
+        title: str,
+        nominee_type: str,
+        nominee_id: str,
+        reason: str,
+        by: str,
+        today: dt.date,
+        org: dict,
+        trace: dict,
+    ) -> None:
         self.expect_phase(today, "nominating", "recommending", action="记录资格特批")
         if self.title(title)["subject"] != nominee_type:
             raise Invalid(f"{title} honours a {self.titles[title]['subject']}", slug="nominee-type")
         if not reason:
             raise Invalid("an override says why (A4)", slug="override-reason")
-        self.trigger_event(self.OverrideRecorded, title=title, nominee_type=nominee_type, nominee_id=nominee_id,
-                           reason=reason, by=by, org=org, trace=trace)
+        self.trigger_event(
+            self.OverrideRecorded,
+            title=title,
+            nominee_type=nominee_type,
+            nominee_id=nominee_id,
+            reason=reason,
+            by=by,
+            org=org,
+            trace=trace,
+        )
 
     def take_slot(self, title: str, nomination_id: str) -> dict:
         """名额: refused with the numbers when the title's quota is used up."""
         quota, used = self.title(title)["quota"], len(self.shortlist.get(title, []))
         if used >= quota:
-            raise refuse("quota-full", f"「{title}」名额已满（{used}/{quota}）",
-                         f"The quota of {title} is full ({used}/{quota})", quota=quota, used=used)
+            raise refuse(
+                "quota-full",
+                f"「{title}」名额已满（{used}/{quota}）",
+                f"The quota of {title} is full ({used}/{quota})",
+                quota=quota,
+                used=used,
+            )
         self.trigger_event(self.SlotTaken, title=title, nomination_id=nomination_id)
         return {"quota": quota, "used": used + 1}
 

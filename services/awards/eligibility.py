@@ -27,8 +27,10 @@ def org_reasons(facts: dict, year: int) -> list[str]:
     elif grade["year"] < year - 1:
         reasons.append(f"最近定级为 {grade['year']} 年，已过时 / the latest grade is from {grade['year']}, too old")
     elif not grade["advanced"]:
-        reasons.append(f"{grade['year']} 年定级为「{grade['grade']}」，不是最高等次 / "
-                       f"graded {grade['grade']} in {grade['year']}, not the top rung")
+        reasons.append(
+            f"{grade['year']} 年定级为「{grade['grade']}」，不是最高等次 / "
+            f"graded {grade['grade']} in {grade['year']}, not the top rung"
+        )
     rect = facts.get("rectification")
     if rect and rect["track"] == "整顿" and rect["accepted"] != 1:
         reasons.append(f"{rect['year']} 年整顿后进尚未通过考核验收 / under 整顿 since {rect['year']}, not yet accepted")
@@ -45,12 +47,16 @@ def member_reasons(facts: dict, year: int) -> list[str]:
     if dem is None or dem["year"] < year - 1:
         reasons.append(f"{year - 1}–{year} 年无民主评议结果 / no 民主评议 result for {year - 1}–{year}")
     elif failing(float(dem["score"]), dem["grade"]):
-        reasons.append(f"{dem['year']} 年民主评议为「{dem['grade']}」（{dem['score']:g} 分） / "
-                       f"民主评议 {dem['year']}: {dem['grade']} ({dem['score']:g})")
+        reasons.append(
+            f"{dem['year']} 年民主评议为「{dem['grade']}」（{dem['score']:g} 分） / "
+            f"民主评议 {dem['year']}: {dem['grade']} ({dem['score']:g})"
+        )
     for p in facts.get("pledge_evaluations") or []:
         if failing(float(p["score"]), p["grade"]):
-            reasons.append(f"承诺 {p['pledge_id']} 评议为「{p['grade']}」（{p['score']:g} 分） / "
-                           f"pledge {p['pledge_id']} evaluated {p['grade']} ({p['score']:g})")
+            reasons.append(
+                f"承诺 {p['pledge_id']} 评议为「{p['grade']}」（{p['score']:g} 分） / "
+                f"pledge {p['pledge_id']} evaluated {p['grade']} ({p['score']:g})"
+            )
     return reasons
 
 

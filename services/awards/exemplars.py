@@ -20,8 +20,13 @@ from shared.errors import Invalid
 from .domain import NAMESPACE, refuse
 
 PROMOTIONS = {"report": "事迹报告会", "tour": "巡回宣讲", "media": "媒体宣传"}
-STUDY_FORMS = {"专题学习": "topic study", "座谈交流": "discussion", "参观学习": "visit", "观看宣讲": "attended a talk",
-               "对标实践": "benchmarked practice"}
+STUDY_FORMS = {
+    "专题学习": "topic study",
+    "座谈交流": "discussion",
+    "参观学习": "visit",
+    "观看宣讲": "attended a talk",
+    "对标实践": "benchmarked practice",
+}
 LEARNERS = {"org": "党组织", "member": "党员"}
 
 
@@ -56,8 +61,18 @@ class Exemplar(Aggregate):
         def apply(self, e: Exemplar) -> None:
             e.active = False
 
-    def __init__(self, *, nomination_id: str, title: str, nominee_type: str, nominee_id: str, year: int,
-                 citation: str, org: dict, **_: Any):
+    def __init__(
+        self,
+        *,
+        nomination_id: str,
+        title: str,
+        nominee_type: str,
+        nominee_id: str,
+        year: int,
+        citation: str,
+        org: dict,
+        **_: Any,
+    ):
         self.nomination_id = nomination_id
         self.title = title
         self.nominee_type = nominee_type
@@ -72,14 +87,28 @@ class Exemplar(Aggregate):
     def select(cls, *, honour: Any, citation: str, by: str, org: dict, trace: dict) -> Exemplar:
         """选树: only from the honoured (A7 ← A6)."""
         if honour.state != "granted":
-            raise refuse("not-honoured", "先进典型只能从已受表彰且未撤销的对象中选树 (A7)",
-                         "Exemplars are selected from the honoured only (A7)", state=honour.state)
+            raise refuse(
+                "not-honoured",
+                "先进典型只能从已受表彰且未撤销的对象中选树 (A7)",
+                "Exemplars are selected from the honoured only (A7)",
+                state=honour.state,
+            )
         if not citation:
             raise Invalid("an exemplar has a citation 推荐理由", slug="exemplar-citation")
-        return cls._create(cls.Selected, id=exemplar_id(honour.id), org=org, trace=trace,
-                           nomination_id=str(honour.id), campaign_id=honour.campaign_id, title=honour.title,
-                           nominee_type=honour.nominee_type, nominee_id=honour.nominee_id, year=honour.year,
-                           citation=citation, by=by)
+        return cls._create(
+            cls.Selected,
+            id=exemplar_id(honour.id),
+            org=org,
+            trace=trace,
+            nomination_id=str(honour.id),
+            campaign_id=honour.campaign_id,
+            title=honour.title,
+            nominee_type=honour.nominee_type,
+            nominee_id=honour.nominee_id,
+            year=honour.year,
+            citation=citation,
+            by=by,
+        )
 
     def expect_active(self) -> None:
         if not self.active:
@@ -92,8 +121,7 @@ class Exemplar(Aggregate):
             raise Invalid(f"promotion kind must be one of {list(PROMOTIONS)} (A7)", slug="promotion-kind")
         if not headline:
             raise Invalid("a promotion item has a headline", slug="promotion-headline")
-        self.trigger_event(self.Promoted, kind=kind, headline=headline, on=on.isoformat(), by=by, org=org,
-                           trace=trace)
+        self.trigger_event(self.Promoted, kind=kind, headline=headline, on=on.isoformat(), by=by, org=org, trace=trace)
 
     def withdraw(self, reason: str, org: dict, trace: dict) -> None:
         """The honour was revoked (A6): the exemplar goes with it."""
@@ -118,8 +146,19 @@ class Study(Aggregate):
         self.learner_id = learner_id
 
     @classmethod
-    def record(cls, *, exemplar: Exemplar, learner_type: str, learner_id: str, form: str, on: dt.date,
-               today: dt.date, by: str, org: dict, trace: dict) -> Study:
+    def record(
+        cls,
+        *,
+        exemplar: Exemplar,
+        learner_type: str,
+        learner_id: str,
+        form: str,
+        on: dt.date,
+        today: dt.date,
+        by: str,
+        org: dict,
+        trace: dict,
+    ) -> Study:
         exemplar.expect_active()
         if learner_type not in LEARNERS:
             raise Invalid(f"learner_type must be one of {list(LEARNERS)}", slug="learner-type")
@@ -129,5 +168,15 @@ class Study(Aggregate):
             raise Invalid("a study is recorded after it happened", slug="study-date")
         if learner_type == exemplar.nominee_type and learner_id == exemplar.nominee_id:
             raise Invalid("an exemplar does not learn from itself", slug="study-self")
-        return cls._create(cls.Recorded, id=uuid.uuid4(), org=org, trace=trace, exemplar_id=str(exemplar.id),
-                           learner_type=learner_type, learner_id=learner_id, form=form, on=on.isoformat(), by=by)
+        return cls._create(
+            cls.Recorded,
+            id=uuid.uuid4(),
+            org=org,
+            trace=trace,
+            exemplar_id=str(exemplar.id),
+            learner_type=learner_type,
+            learner_id=learner_id,
+            form=form,
+            on=on.isoformat(),
+            by=by,
+        )

@@ -17,11 +17,21 @@ from shared.projection import Projection, handles
 
 RELIED_ON = {
     "grading.determined": obj({"cycle_id": STR, "org_id": STR, "year": INT, "grade": STR, "advanced": BOOL}),
-    "grading.rectification_planned": obj({"cycle_id": STR, "org_id": STR, "year": INT,
-                                          "track": {"enum": ["巩固", "推动", "整顿"]}}),
+    "grading.rectification_planned": obj(
+        {"cycle_id": STR, "org_id": STR, "year": INT, "track": {"enum": ["巩固", "推动", "整顿"]}}
+    ),
     "grading.rectification_accepted": obj({"cycle_id": STR, "org_id": STR, "year": INT, "passed": BOOL}),
-    "evaluations.completed": obj({"round_id": STR, "subject_type": STR, "subject_id": STR, "purpose": STR,
-                                  "year": INT, "score": NUM, "grade": STR}),
+    "evaluations.completed": obj(
+        {
+            "round_id": STR,
+            "subject_type": STR,
+            "subject_id": STR,
+            "purpose": STR,
+            "year": INT,
+            "score": NUM,
+            "grade": STR,
+        }
+    ),
     "pledges.proposed": obj({"member_ids": STRS}),
 }
 
@@ -69,8 +79,10 @@ class GradingFacts(Projection):
     @handles("rectification_accepted")
     def accepted(self, tx: Tx, env: Envelope) -> None:
         d = relied_on(env)
-        tx.execute("UPDATE aw_rectifications SET accepted = ? WHERE org_id = ? AND cycle_id = ?",
-                   [int(d["passed"]), d["org_id"], d["cycle_id"]])
+        tx.execute(
+            "UPDATE aw_rectifications SET accepted = ? WHERE org_id = ? AND cycle_id = ?",
+            [int(d["passed"]), d["org_id"], d["cycle_id"]],
+        )
 
 
 class EvaluationFacts(Projection):
@@ -94,8 +106,17 @@ class EvaluationFacts(Projection):
             "INSERT INTO aw_evaluations (round_id, subject_type, subject_id, purpose, year, score, grade, org_id, seq) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET score = excluded.score, "
             "grade = excluded.grade, seq = excluded.seq",
-            [d["round_id"], d["subject_type"], d["subject_id"], d["purpose"], d["year"], float(d["score"]), d["grade"],
-             env.orgid, env.sequence],
+            [
+                d["round_id"],
+                d["subject_type"],
+                d["subject_id"],
+                d["purpose"],
+                d["year"],
+                float(d["score"]),
+                d["grade"],
+                env.orgid,
+                env.sequence,
+            ],
         )
 
 
@@ -114,8 +135,11 @@ class PledgeOwners(Projection):
     @handles("proposed")
     def proposed(self, tx: Tx, env: Envelope) -> None:
         for member_id in relied_on(env)["member_ids"]:
-            tx.execute("INSERT INTO aw_pledge_members (pledge_id, member_id) VALUES (?, ?) "
-                       "ON CONFLICT (pledge_id, member_id) DO NOTHING", [env.subject, member_id])
+            tx.execute(
+                "INSERT INTO aw_pledge_members (pledge_id, member_id) VALUES (?, ?) "
+                "ON CONFLICT (pledge_id, member_id) DO NOTHING",
+                [env.subject, member_id],
+            )
 
 
 class Facts:
@@ -129,13 +153,18 @@ class Facts:
         return {**row, "advanced": bool(row["advanced"])} if row else None
 
     def latest_rectification(self, org_id: str) -> dict | None:
-        return self.db.one("SELECT cycle_id, year, track, accepted FROM aw_rectifications WHERE org_id = ? "
-                           "ORDER BY year DESC, cycle_id DESC LIMIT 1", [org_id])
+        return self.db.one(
+            "SELECT cycle_id, year, track, accepted FROM aw_rectifications WHERE org_id = ? "
+            "ORDER BY year DESC, cycle_id DESC LIMIT 1",
+            [org_id],
+        )
 
     def democratic(self, member_id: str) -> dict | None:
-        return self.db.one("SELECT round_id, year, score, grade FROM aw_evaluations WHERE subject_type = 'member' "
-                           "AND subject_id = ? AND purpose = 'democratic' ORDER BY year DESC, seq DESC LIMIT 1",
-                           [member_id])
+        return self.db.one(
+            "SELECT round_id, year, score, grade FROM aw_evaluations WHERE subject_type = 'member' "
+            "AND subject_id = ? AND purpose = 'democratic' ORDER BY year DESC, seq DESC LIMIT 1",
+            [member_id],
+        )
 
     def pledge_evaluations(self, member_id: str, years: tuple[int, ...]) -> list[dict]:
         marks = ", ".join("?" for _ in years)
@@ -143,12 +172,15 @@ class Facts:
             "SELECT e.round_id, e.subject_id AS pledge_id, e.year, e.score, e.grade FROM aw_evaluations e "
             "JOIN aw_pledge_members p ON p.pledge_id = e.subject_id WHERE e.purpose = 'pledge' "
             f"AND e.subject_type = 'pledge' AND p.member_id = ? AND e.year IN ({marks}) ORDER BY e.seq",
-            [member_id, *years])
+            [member_id, *years],
+        )
 
     def about(self, org_id: str, member_id: str | None, year: int) -> dict:
         """The facts an eligibility decision uses; they are recorded with it (H5: a replay shows what was known)."""
         facts: dict = {"grade": self.grade(org_id), "rectification": self.latest_rectification(org_id)}
         if member_id:
-            facts |= {"democratic": self.democratic(member_id),
-                      "pledge_evaluations": self.pledge_evaluations(member_id, (year - 1, year))}
+            facts |= {
+                "democratic": self.democratic(member_id),
+                "pledge_evaluations": self.pledge_evaluations(member_id, (year - 1, year)),
+            }
         return facts

@@ -80,8 +80,12 @@ class Nomination(Aggregate):
         text: str  # the objector's words stay in the write model (never published)
 
         def apply(self, n: Nomination) -> None:
-            n.objections[self.objection_id] = {"objection_id": self.objection_id, "text": self.text,
-                                               "raised_at": self.timestamp.isoformat(), "status": "open"}
+            n.objections[self.objection_id] = {
+                "objection_id": self.objection_id,
+                "text": self.text,
+                "raised_at": self.timestamp.isoformat(),
+                "status": "open",
+            }
 
     class ObjectionResolved(Stamped):
         objection_id: str
@@ -121,8 +125,20 @@ class Nomination(Aggregate):
         def apply(self, n: Nomination) -> None:
             n.state, n.revoke_reason = "revoked", self.reason
 
-    def __init__(self, *, campaign_id: str, title: str, nominee_type: str, nominee_id: str, year: int, levels: list,
-                 deeds: str, eligibility: dict, org: dict, **_: Any):
+    def __init__(
+        self,
+        *,
+        campaign_id: str,
+        title: str,
+        nominee_type: str,
+        nominee_id: str,
+        year: int,
+        levels: list,
+        deeds: str,
+        eligibility: dict,
+        org: dict,
+        **_: Any,
+    ):
         self.campaign_id = campaign_id
         self.title = title
         self.nominee_type = nominee_type
@@ -138,8 +154,21 @@ class Nomination(Aggregate):
         self.revoke_reason: str | None = None
 
     @classmethod
-    def nominate(cls, *, campaign: Campaign, org: dict, trace: dict, title: str, nominee_type: str, nominee_id: str,
-                 levels: list[str], deeds: str, nominated_by: str, eligibility: dict, today: dt.date) -> Nomination:
+    def nominate(
+        cls,
+        *,
+        campaign: Campaign,
+        org: dict,
+        trace: dict,
+        title: str,
+        nominee_type: str,
+        nominee_id: str,
+        levels: list[str],
+        deeds: str,
+        nominated_by: str,
+        eligibility: dict,
+        today: dt.date,
+    ) -> Nomination:
         """A3: the base org puts the nominee forward; A4: ineligible without an override is refused."""
         campaign.expect_phase(today, "nominating", action="推荐申报")
         if campaign.title(title)["subject"] != nominee_type:
@@ -150,12 +179,26 @@ class Nomination(Aggregate):
             raise Invalid("a nomination states the nominee's deeds 主要事迹 (A2)", slug="nomination-deeds")
         if not eligibility["eligible"] and not eligibility.get("override"):
             reasons = "；".join(eligibility["reasons"])
-            raise refuse("ineligible", f"不符合推荐条件 (A4)：{reasons}", f"Not eligible (A4): {reasons}",
-                         reasons=eligibility["reasons"])
+            raise refuse(
+                "ineligible",
+                f"不符合推荐条件 (A4)：{reasons}",
+                f"Not eligible (A4): {reasons}",
+                reasons=eligibility["reasons"],
+            )
         return cls._create(
-            cls.Nominated, id=nomination_id(campaign.id, title, nominee_type, nominee_id), org=org, trace=trace,
-            campaign_id=str(campaign.id), title=title, nominee_type=nominee_type, nominee_id=nominee_id,
-            year=campaign.year, levels=levels, deeds=deeds, nominated_by=nominated_by, eligibility=eligibility,
+            cls.Nominated,
+            id=nomination_id(campaign.id, title, nominee_type, nominee_id),
+            org=org,
+            trace=trace,
+            campaign_id=str(campaign.id),
+            title=title,
+            nominee_type=nominee_type,
+            nominee_id=nominee_id,
+            year=campaign.year,
+            levels=levels,
+            deeds=deeds,
+            nominated_by=nominated_by,
+            eligibility=eligibility,
         )
 
     # 层层推荐 (A3) ------------------------------------------------------------------------------------
@@ -170,16 +213,28 @@ class Nomination(Aggregate):
     def _expect(self, *states: str, action: str) -> None:
         if self.state not in states:
             allowed = "、".join(STATES[s] for s in states)
-            raise refuse("nomination-state", f"推荐对象当前为「{STATES[self.state]}」，只有「{allowed}」的才能{action}",
-                         f"The nomination is {self.state}; only {'/'.join(states)} nominations can be {action}",
-                         state=self.state)
+            raise refuse(
+                "nomination-state",
+                f"推荐对象当前为「{STATES[self.state]}」，只有「{allowed}」的才能{action}",
+                f"The nomination is {self.state}; only {'/'.join(states)} nominations can be {action}",
+                state=self.state,
+            )
 
     def pass_level(self, by: str, comment: str, org: dict, trace: dict) -> None:
         self._expect("pending", "held", action="推荐上报")
         if self.at_top:
-            raise refuse("top-level", "已到活动发起层级：请确定拟表彰对象（入围公示）", "At the top level: shortlist instead")
-        self.trigger_event(self.Passed, level=self.levels[self.level_index], by=by, comment=comment,
-                           next_level=self.levels[self.level_index + 1], org=org, trace=trace)
+            raise refuse(
+                "top-level", "已到活动发起层级：请确定拟表彰对象（入围公示）", "At the top level: shortlist instead"
+            )
+        self.trigger_event(
+            self.Passed,
+            level=self.levels[self.level_index],
+            by=by,
+            comment=comment,
+            next_level=self.levels[self.level_index + 1],
+            org=org,
+            trace=trace,
+        )
 
     def hold(self, by: str, reason: str, org: dict, trace: dict) -> None:
         self._expect("pending", action="暂缓")
@@ -191,18 +246,28 @@ class Nomination(Aggregate):
         self._expect("pending", "held", action="不予推荐")
         if not reason:
             raise Invalid("a rejection says why (A3)", slug="reject-reason")
-        self.trigger_event(self.Rejected, level=self.levels[self.level_index], by=by, reason=reason, org=org,
-                           trace=trace)
+        self.trigger_event(
+            self.Rejected, level=self.levels[self.level_index], by=by, reason=reason, org=org, trace=trace
+        )
 
     def shortlist(self, campaign: Campaign, by: str, comment: str, today: dt.date, org: dict, trace: dict) -> None:
         """The top level passes: the nominee becomes a candidate 拟表彰对象 and takes a quota place."""
         self._expect("pending", "held", action="确定为拟表彰对象")
         if not self.at_top:
-            raise refuse("not-top-level", "尚未推荐到活动发起层级", "The nomination has not reached the campaign's level")
+            raise refuse(
+                "not-top-level", "尚未推荐到活动发起层级", "The nomination has not reached the campaign's level"
+            )
         campaign.expect_phase(today, "nominating", "recommending", action="确定拟表彰对象")
         quota = campaign.take_slot(self.title, str(self.id))
-        self.trigger_event(self.Shortlisted, level=self.levels[self.level_index], by=by, comment=comment, quota=quota,
-                           org=org, trace=trace)
+        self.trigger_event(
+            self.Shortlisted,
+            level=self.levels[self.level_index],
+            by=by,
+            comment=comment,
+            quota=quota,
+            org=org,
+            trace=trace,
+        )
 
     # 公示 (A5) ------------------------------------------------------------------------------------------
     def raise_objection(self, campaign: Campaign, text: str, today: dt.date, org: dict, trace: dict) -> str:
@@ -211,7 +276,9 @@ class Nomination(Aggregate):
         if not text:
             raise Invalid("an objection says what is wrong (A5)", slug="objection-text")
         if len(self.open_objections()) >= MAX_OPEN_OBJECTIONS:
-            raise refuse("too-many-objections", "该对象待处理异议过多，请稍后再提", "Too many open objections; try later")
+            raise refuse(
+                "too-many-objections", "该对象待处理异议过多，请稍后再提", "Too many open objections; try later"
+            )
         objection_id = str(uuid.uuid4())
         self.trigger_event(self.ObjectionRaised, objection_id=objection_id, text=text, org=org, trace=trace)
         return objection_id
@@ -219,8 +286,9 @@ class Nomination(Aggregate):
     def open_objections(self) -> list[str]:
         return [oid for oid, o in self.objections.items() if o["status"] == "open"]
 
-    def resolve_objection(self, campaign: Campaign, objection_id: str, upheld: bool, reason: str, by: str,
-                          org: dict, trace: dict) -> None:
+    def resolve_objection(
+        self, campaign: Campaign, objection_id: str, upheld: bool, reason: str, by: str, org: dict, trace: dict
+    ) -> None:
         """Upheld → the nominee is withdrawn and frees its quota place; dismissed → with the reason (A5)."""
         objection = self.objections.get(objection_id)
         if objection is None:
@@ -229,8 +297,9 @@ class Nomination(Aggregate):
             raise refuse("objection-resolved", "该异议已处理", "The objection is already resolved")
         if not reason:
             raise Invalid("the resolution of an objection says why (A5)", slug="objection-reason")
-        self.trigger_event(self.ObjectionResolved, objection_id=objection_id, upheld=upheld, reason=reason, by=by,
-                           org=org, trace=trace)
+        self.trigger_event(
+            self.ObjectionResolved, objection_id=objection_id, upheld=upheld, reason=reason, by=by, org=org, trace=trace
+        )
         if upheld and self.state == "shortlisted":
             self.trigger_event(self.Withdrawn, objection_id=objection_id, reason=reason, org=org, trace=trace)
             campaign.release_slot(self.title, str(self.id))
@@ -239,11 +308,25 @@ class Nomination(Aggregate):
     def grant(self, campaign: Campaign, by: str, today: dt.date, org: dict, trace: dict) -> None:
         self._expect("shortlisted", action="表彰授予")
         if self.open_objections():
-            raise refuse("objections-open", "公示异议尚未处理完毕，不能表彰 (A5)",
-                         "Objections raised during publicity are not all resolved (A5)", nomination_id=str(self.id))
-        self.trigger_event(self.Granted, campaign_id=self.campaign_id, campaign_name=campaign.name, title=self.title,
-                           nominee_type=self.nominee_type, nominee_id=self.nominee_id, year=self.year,
-                           on=today.isoformat(), by=by, org=org, trace=trace)
+            raise refuse(
+                "objections-open",
+                "公示异议尚未处理完毕，不能表彰 (A5)",
+                "Objections raised during publicity are not all resolved (A5)",
+                nomination_id=str(self.id),
+            )
+        self.trigger_event(
+            self.Granted,
+            campaign_id=self.campaign_id,
+            campaign_name=campaign.name,
+            title=self.title,
+            nominee_type=self.nominee_type,
+            nominee_id=self.nominee_id,
+            year=self.year,
+            on=today.isoformat(),
+            by=by,
+            org=org,
+            trace=trace,
+        )
 
     def revoke(self, reason: str, by: str, today: dt.date, org: dict, trace: dict) -> None:
         self._expect("granted", action="撤销")

@@ -40,11 +40,19 @@ def pages(rt: ServiceRuntime) -> APIRouter:
         today = app.today()
         candidates = [app.nomination(i) for i in campaign.candidates()]
         html = TEMPLATES.get_template("publicity.html").render(
-            campaign=campaign, phase=campaign.phase(today), phase_zh=PHASES[campaign.phase(today)],
-            open=campaign.phase(today) == "publicity", message=message, error=error,
+            campaign=campaign,
+            phase=campaign.phase(today),
+            phase_zh=PHASES[campaign.phase(today)],
+            open=campaign.phase(today) == "publicity",
+            message=message,
+            error=error,
             action=f"/awards/campaigns/{campaign.id}/publicity",
-            candidates=[{"nomination_id": str(n.id), "title": n.title, "nominee": nominee_label(rt, n),
-                         "deeds": n.deeds} for n in candidates if n.state == "shortlisted"])
+            candidates=[
+                {"nomination_id": str(n.id), "title": n.title, "nominee": nominee_label(rt, n), "deeds": n.deeds}
+                for n in candidates
+                if n.state == "shortlisted"
+            ],
+        )
         return HTMLResponse(html, status_code=status)
 
     @router.get("/publicity", response_class=HTMLResponse)
@@ -57,18 +65,28 @@ def pages(rt: ServiceRuntime) -> APIRouter:
         return render(app.campaign(campaign_id))
 
     @router.post("/campaigns/{campaign_id}/publicity", response_class=HTMLResponse)
-    def object_(campaign_id: UUID, nomination_id: Annotated[str, Form(max_length=64)],
-                text: Annotated[str, Form(max_length=MAX_TEXT)]) -> HTMLResponse:
+    def object_(
+        campaign_id: UUID,
+        nomination_id: Annotated[str, Form(max_length=64)],
+        text: Annotated[str, Form(max_length=MAX_TEXT)],
+    ) -> HTMLResponse:
         campaign = app.campaign(campaign_id)
         try:
             if nomination_id not in campaign.candidates():
-                raise Invalid("not a candidate of this campaign", slug="not-candidate", title_zh="不是本活动的拟表彰对象",
-                              title_en="Not a candidate of this campaign")
+                raise Invalid(
+                    "not a candidate of this campaign",
+                    slug="not-candidate",
+                    title_zh="不是本活动的拟表彰对象",
+                    title_en="Not a candidate of this campaign",
+                )
             app.raise_objection(UUID(nomination_id), text.strip())
         except Problem as problem:
             return render(campaign, f"{problem.title_zh} / {problem.title_en}", error=True, status=problem.status)
         rt.nudge()
-        return render(campaign, "异议已收到，将在表彰前处理。/ Objection received; it will be resolved before the grant.",
-                      status=201)
+        return render(
+            campaign,
+            "异议已收到，将在表彰前处理。/ Objection received; it will be resolved before the grant.",
+            status=201,
+        )
 
     return router

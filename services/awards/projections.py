@@ -59,9 +59,21 @@ class AwardsRecord(Projection):
             "INSERT INTO aw_campaigns (campaign_id, name, kind, year, scope, opener_org_id, local_path, vertical_path, "
             "titles, nomination_until, publicity_from, publicity_until, grant_on) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id) DO NOTHING",
-            [env.subject, d["name"], d["kind"], d["year"], d["scope"], d["opener_org_id"], env.localpath,
-             env.verticalpath, json.dumps(d["titles"], ensure_ascii=False), d["nomination_until"],
-             d["publicity_from"], d["publicity_until"], d["grant_on"]],
+            [
+                env.subject,
+                d["name"],
+                d["kind"],
+                d["year"],
+                d["scope"],
+                d["opener_org_id"],
+                env.localpath,
+                env.verticalpath,
+                json.dumps(d["titles"], ensure_ascii=False),
+                d["nomination_until"],
+                d["publicity_from"],
+                d["publicity_until"],
+                d["grant_on"],
+            ],
         )
 
     @handles("campaign_granted")
@@ -76,14 +88,29 @@ class AwardsRecord(Projection):
             "INSERT INTO aw_nominations (nomination_id, campaign_id, title, nominee_type, nominee_id, org_id, "
             "local_path, vertical_path, year, state, level, levels, eligible, overridden, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT (nomination_id) DO NOTHING",
-            [env.subject, d["campaign_id"], d["title"], d["nominee_type"], d["nominee_id"], env.orgid, env.localpath,
-             env.verticalpath, d["year"], d["levels"][0], json.dumps(d["levels"]), int(d["eligibility"]["eligible"]),
-             int(d["eligibility"]["override"] is not None), env.time],
+            [
+                env.subject,
+                d["campaign_id"],
+                d["title"],
+                d["nominee_type"],
+                d["nominee_id"],
+                env.orgid,
+                env.localpath,
+                env.verticalpath,
+                d["year"],
+                d["levels"][0],
+                json.dumps(d["levels"]),
+                int(d["eligibility"]["eligible"]),
+                int(d["eligibility"]["override"] is not None),
+                env.time,
+            ],
         )
 
     def _nomination(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
-        tx.execute(f"UPDATE aw_nominations SET {sets}, updated_at = ? WHERE nomination_id = ?",
-                   [*params, env.time, env.subject])
+        tx.execute(
+            f"UPDATE aw_nominations SET {sets}, updated_at = ? WHERE nomination_id = ?",
+            [*params, env.time, env.subject],
+        )
 
     @handles("recommended")
     def recommended(self, tx: Tx, env: Envelope) -> None:
@@ -122,15 +149,28 @@ class AwardsRecord(Projection):
             "INSERT INTO aw_honours (nomination_id, campaign_id, campaign_name, title, nominee_type, nominee_id, "
             "org_id, local_path, vertical_path, year, granted_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (nomination_id) DO NOTHING",
-            [env.subject, d["campaign_id"], d["campaign_name"], d["title"], d["nominee_type"], d["nominee_id"],
-             env.orgid, env.localpath, env.verticalpath, d["year"], d["on"]],
+            [
+                env.subject,
+                d["campaign_id"],
+                d["campaign_name"],
+                d["title"],
+                d["nominee_type"],
+                d["nominee_id"],
+                env.orgid,
+                env.localpath,
+                env.verticalpath,
+                d["year"],
+                d["on"],
+            ],
         )
 
     @handles("revoked")
     def revoked(self, tx: Tx, env: Envelope) -> None:
         self._nomination(tx, env, "state = 'revoked', last_reason = ?", [env.data["reason"]])
-        tx.execute("UPDATE aw_honours SET revoked_on = ?, revoke_reason = ? WHERE nomination_id = ?",
-                   [env.data["on"], env.data["reason"], env.subject])
+        tx.execute(
+            "UPDATE aw_honours SET revoked_on = ?, revoke_reason = ? WHERE nomination_id = ?",
+            [env.data["on"], env.data["reason"], env.subject],
+        )
 
     # exemplars and 学先进 (A7) -----------------------------------------------------------------------
     @handles("exemplar_selected")
@@ -140,16 +180,29 @@ class AwardsRecord(Projection):
             "INSERT INTO aw_exemplars (exemplar_id, nomination_id, title, nominee_type, nominee_id, org_id, local_path,"
             " vertical_path, year, citation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (exemplar_id) DO NOTHING",
-            [env.subject, d["nomination_id"], d["title"], d["nominee_type"], d["nominee_id"], env.orgid,
-             env.localpath, env.verticalpath, d["year"], d["citation"]],
+            [
+                env.subject,
+                d["nomination_id"],
+                d["title"],
+                d["nominee_type"],
+                d["nominee_id"],
+                env.orgid,
+                env.localpath,
+                env.verticalpath,
+                d["year"],
+                d["citation"],
+            ],
         )
 
     @handles("exemplar_promoted")
     def exemplar_promoted(self, tx: Tx, env: Envelope) -> None:
         d = env.data
         tx.execute("UPDATE aw_exemplars SET promotions = promotions + 1 WHERE exemplar_id = ?", [env.subject])
-        tx.execute("INSERT INTO aw_promotions (event_id, exemplar_id, kind, headline, on_date) VALUES (?, ?, ?, ?, ?) "
-                   "ON CONFLICT (event_id) DO NOTHING", [env.id, env.subject, d["kind"], d["headline"], d["on"]])
+        tx.execute(
+            "INSERT INTO aw_promotions (event_id, exemplar_id, kind, headline, on_date) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (event_id) DO NOTHING",
+            [env.id, env.subject, d["kind"], d["headline"], d["on"]],
+        )
 
     @handles("exemplar_withdrawn")
     def exemplar_withdrawn(self, tx: Tx, env: Envelope) -> None:
@@ -162,8 +215,18 @@ class AwardsRecord(Projection):
             "INSERT INTO aw_studies (study_id, exemplar_id, learner_type, learner_id, learner_org_id, local_path, "
             "vertical_path, form, on_date, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (study_id) DO NOTHING",
-            [env.subject, d["exemplar_id"], d["learner_type"], d["learner_id"], env.orgid, env.localpath,
-             env.verticalpath, d["form"], d["on"], int(d["on"][:4])],
+            [
+                env.subject,
+                d["exemplar_id"],
+                d["learner_type"],
+                d["learner_id"],
+                env.orgid,
+                env.localpath,
+                env.verticalpath,
+                d["form"],
+                d["on"],
+                int(d["on"][:4]),
+            ],
         )
 
 
@@ -179,8 +242,10 @@ def campaigns(db: Database, scope: Scope, year: int | None) -> list[dict]:
     if year:
         clauses.append("year = ?")
         params.append(year)
-    rows = db.query(f"SELECT * FROM aw_campaigns WHERE {' AND '.join(clauses)} ORDER BY year DESC, nomination_until, "
-                    "campaign_id", params)
+    rows = db.query(
+        f"SELECT * FROM aw_campaigns WHERE {' AND '.join(clauses)} ORDER BY year DESC, nomination_until, campaign_id",
+        params,
+    )
     for r in rows:
         r["titles"] = json.loads(r["titles"])
     return rows
@@ -190,8 +255,9 @@ def campaigns_open_to(db: Database, hierarchy: str, path: tuple[str, ...]) -> li
     """The campaigns an org may be nominated in: those whose scope holds it in its leading hierarchy (A3, H3)."""
     scopes = [f"{hierarchy}:{'/'.join(path[:depth]) or '*'}" for depth in range(len(path) + 1)]
     marks = ", ".join("?" for _ in scopes)
-    rows = db.query(f"SELECT * FROM aw_campaigns WHERE scope IN ({marks}) ORDER BY year DESC, nomination_until, "
-                    "campaign_id", scopes)
+    rows = db.query(
+        f"SELECT * FROM aw_campaigns WHERE scope IN ({marks}) ORDER BY year DESC, nomination_until, campaign_id", scopes
+    )
     for r in rows:
         r["titles"] = json.loads(r["titles"])
     return rows
@@ -199,13 +265,23 @@ def campaigns_open_to(db: Database, hierarchy: str, path: tuple[str, ...]) -> li
 
 def in_publicity(db: Database, today: str) -> list[dict]:
     """Campaigns whose 公示 period includes today (A5): the public index."""
-    return db.query("SELECT campaign_id, name, year, publicity_from, publicity_until FROM aw_campaigns "
-                    "WHERE publicity_from <= ? AND publicity_until >= ? ORDER BY publicity_until, campaign_id",
-                    [today, today])
+    return db.query(
+        "SELECT campaign_id, name, year, publicity_from, publicity_until FROM aw_campaigns "
+        "WHERE publicity_from <= ? AND publicity_until >= ? ORDER BY publicity_until, campaign_id",
+        [today, today],
+    )
 
 
-def nominations(db: Database, scope: Scope, *, campaign_id: str | None, state: str | None,
-                awaiting: str | None, limit: int, offset: int) -> dict:
+def nominations(
+    db: Database,
+    scope: Scope,
+    *,
+    campaign_id: str | None,
+    state: str | None,
+    awaiting: str | None,
+    limit: int,
+    offset: int,
+) -> dict:
     """A3: the nominations in a scope; ``awaiting`` = the level (a scope string) they are waiting at."""
     clauses, params = _where(scope)
     for column, value in (("campaign_id", campaign_id), ("state", state), ("level", awaiting)):
@@ -216,8 +292,11 @@ def nominations(db: Database, scope: Scope, *, campaign_id: str | None, state: s
         clauses.append("state IN ('pending', 'held')")
     where = " AND ".join(clauses)
     total = db.one(f"SELECT COUNT(*) AS n FROM aw_nominations WHERE {where}", params)
-    rows = db.query(f"SELECT * FROM aw_nominations WHERE {where} ORDER BY updated_at, nomination_id "
-                    f"LIMIT {int(limit)} OFFSET {int(offset)}", params)
+    rows = db.query(
+        f"SELECT * FROM aw_nominations WHERE {where} ORDER BY updated_at, nomination_id "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        params,
+    )
     for r in rows:
         r["levels"] = json.loads(r["levels"])
         r["eligible"], r["overridden"] = bool(r["eligible"]), bool(r["overridden"])
@@ -232,18 +311,20 @@ def honours(db: Database, scope: Scope, year: int | None, include_revoked: bool)
         params.append(year)
     if not include_revoked:
         clauses.append("revoked_on IS NULL")
-    return db.query(f"SELECT * FROM aw_honours WHERE {' AND '.join(clauses)} ORDER BY year DESC, title, org_id, "
-                    "nominee_id", params)
+    return db.query(
+        f"SELECT * FROM aw_honours WHERE {' AND '.join(clauses)} ORDER BY year DESC, title, org_id, nominee_id", params
+    )
 
 
 def exemplars(db: Database, scope: Scope) -> list[dict]:
     clauses, params = _where(scope)
-    rows = db.query(f"SELECT * FROM aw_exemplars WHERE {' AND '.join(clauses)} ORDER BY year DESC, exemplar_id",
-                    params)
+    rows = db.query(f"SELECT * FROM aw_exemplars WHERE {' AND '.join(clauses)} ORDER BY year DESC, exemplar_id", params)
     for r in rows:
         r["active"] = bool(r["active"])
-        r["items"] = db.query("SELECT kind, headline, on_date FROM aw_promotions WHERE exemplar_id = ? "
-                              "ORDER BY on_date", [r["exemplar_id"]])
+        r["items"] = db.query(
+            "SELECT kind, headline, on_date FROM aw_promotions WHERE exemplar_id = ? ORDER BY on_date",
+            [r["exemplar_id"]],
+        )
     return rows
 
 
@@ -257,13 +338,20 @@ def study_report(db: Database, scope: Scope, year: int | None) -> dict:
         "SELECT s.learner_type, s.learner_id, s.learner_org_id, s.form, s.on_date, s.exemplar_id, e.title, "
         "e.nominee_type AS exemplar_type, e.nominee_id AS exemplar_id_of, e.org_id AS exemplar_org_id "
         f"FROM aw_studies s JOIN aw_exemplars e ON e.exemplar_id = s.exemplar_id WHERE {' AND '.join(clauses)} "
-        "ORDER BY s.on_date, s.study_id", params)
+        "ORDER BY s.on_date, s.study_id",
+        params,
+    )
     by_exemplar: dict[str, dict] = {}
     for r in rows:
-        r["exemplar"] = {"type": r.pop("exemplar_type"), "id": r.pop("exemplar_id_of"),
-                         "org_id": r.pop("exemplar_org_id"), "title": r.pop("title")}
-        entry = by_exemplar.setdefault(r["exemplar_id"], {"exemplar_id": r["exemplar_id"], **r["exemplar"],
-                                                          "studies": 0, "learners": set()})
+        r["exemplar"] = {
+            "type": r.pop("exemplar_type"),
+            "id": r.pop("exemplar_id_of"),
+            "org_id": r.pop("exemplar_org_id"),
+            "title": r.pop("title"),
+        }
+        entry = by_exemplar.setdefault(
+            r["exemplar_id"], {"exemplar_id": r["exemplar_id"], **r["exemplar"], "studies": 0, "learners": set()}
+        )
         entry["studies"] += 1
         entry["learners"].add(f"{r['learner_type']}:{r['learner_id']}")
     summary = [{**e, "learners": sorted(e["learners"])} for e in by_exemplar.values()]

@@ -38,7 +38,10 @@ class Period(Command):
 
 class OpenRound(Period):
     scale: dict[Annotated[str, Field(min_length=1, max_length=10)], float] | None = Field(
-        None, examples=[{"满意": 100, "基本满意": 60, "不满意": 0}], description="E5 satisfaction scale (default 4 levels)")
+        None,
+        examples=[{"满意": 100, "基本满意": 60, "不满意": 0}],
+        description="E5 satisfaction scale (default 4 levels)",
+    )
     subject_type: Literal[tuple(SUBJECT_TYPES)]  # type: ignore[valid-type]
     subject_id: Annotated[str, Field(min_length=1, max_length=64)]
     purpose: Literal[tuple(PURPOSES)]  # type: ignore[valid-type]
@@ -86,12 +89,27 @@ class ContestScore(Command):
 
 
 def round_view(r: EvaluationRound) -> dict:
-    return {"round_id": str(r.id), "org_id": r.org_id, "subject_type": r.subject_type, "subject_id": r.subject_id,
-            "purpose": r.purpose, "year": r.year, "modes": r.modes, "start": r.start, "end": r.end,
-            "min_participation": r.min_participation, "eligible": r.eligible, "policy": r.policy, "state": r.state,
-            "publish": r.publish,
-            "participation": r.participation(), "counts": {m: len(r.ratings.get(m, [])) for m in r.modes},
-            "score": r.score, "grade": r.grade, "version": r.version}
+    return {
+        "round_id": str(r.id),
+        "org_id": r.org_id,
+        "subject_type": r.subject_type,
+        "subject_id": r.subject_id,
+        "purpose": r.purpose,
+        "year": r.year,
+        "modes": r.modes,
+        "start": r.start,
+        "end": r.end,
+        "min_participation": r.min_participation,
+        "eligible": r.eligible,
+        "policy": r.policy,
+        "state": r.state,
+        "publish": r.publish,
+        "participation": r.participation(),
+        "counts": {m: len(r.ratings.get(m, [])) for m in r.modes},
+        "score": r.score,
+        "grade": r.grade,
+        "version": r.version,
+    }
 
 
 def parse_scope(text: str) -> Scope:
@@ -144,8 +162,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         rt.nudge()
         return {"org_id": org_id, "year": body.year, "rounds": [round_view(r) for r in rounds]}
 
-    @router.post("/orgs/{org_id}/pledge-rounds", status_code=202,
-                 summary="年度承诺评议 queue the annual pledges of a year for evaluation (P7)")
+    @router.post(
+        "/orgs/{org_id}/pledge-rounds",
+        status_code=202,
+        summary="年度承诺评议 queue the annual pledges of a year for evaluation (P7)",
+    )
     def annual_pledges(org_id: str, body: AnnualBatch, who: Caller) -> dict:
         app.require_organiser(who, org_id)
         queued = queue_annual(rt, "org_id = ? AND year = ?", [org_id, body.year])
@@ -155,23 +176,42 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     def set_policy(body: PledgePolicyBody, who: Caller) -> dict:
         modes = {str(mode): weight for mode, weight in body.modes.items()}
         p = app.set_pledge_policy(who, parse_scope(body.scope), modes, body.period_days, body.min_participation)
-        return {"scope": p.scope, "policy": p.reference, "modes": p.modes, "period_days": p.period_days,
-                "min_participation": p.min_participation}
+        return {
+            "scope": p.scope,
+            "policy": p.reference,
+            "modes": p.modes,
+            "period_days": p.period_days,
+            "min_participation": p.min_participation,
+        }
 
     @router.get("/orgs/{org_id}/pledge-policy", summary="the pledge evaluation policy that applies to an org (P7)")
     def get_policy(org_id: str, who: Caller) -> dict:
         require_sees(who, rt.directory.position(org_id))
         p = app.policy_for(org_id)
         if p is None:
-            return {"policy": None, "modes": PLEDGE_WEIGHTS, "period_days": PLEDGE_PERIOD_DAYS,
-                    "min_participation": PLEDGE_MIN_PARTICIPATION}
-        return {"policy": p.reference, "modes": p.modes, "period_days": p.period_days,
-                "min_participation": p.min_participation}
+            return {
+                "policy": None,
+                "modes": PLEDGE_WEIGHTS,
+                "period_days": PLEDGE_PERIOD_DAYS,
+                "min_participation": PLEDGE_MIN_PARTICIPATION,
+            }
+        return {
+            "policy": p.reference,
+            "modes": p.modes,
+            "period_days": p.period_days,
+            "min_participation": p.min_participation,
+        }
 
     @router.get("/results", summary="评议结果 rounds and results under a scope (H4)")
-    def results(who: Caller, page: Paging, scope: Annotated[str, Query(examples=["local:13/1301"])],
-                purpose: str | None = None, year: int | None = None, state: str | None = None,
-                subject_id: str | None = None) -> dict:
+    def results(
+        who: Caller,
+        page: Paging,
+        scope: Annotated[str, Query(examples=["local:13/1301"])],
+        purpose: str | None = None,
+        year: int | None = None,
+        state: str | None = None,
+        subject_id: str | None = None,
+    ) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
         where, filter_params = parsed.sql_filter()
@@ -181,21 +221,26 @@ def routes(rt: ServiceRuntime) -> APIRouter:
                 where += f" AND {column} = ?"
                 params.append(value)
         total = rt.db.one(f"SELECT COUNT(*) AS n FROM ev_rounds WHERE {where}", params)
-        rows = rt.db.query(f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id "
-                           f"LIMIT {page.limit} OFFSET {page.offset}", params)
+        rows = rt.db.query(
+            f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id LIMIT {page.limit} OFFSET {page.offset}",
+            params,
+        )
         return {"total": int(total["n"]) if total else 0, "items": [result_row(r) for r in rows]}
 
     @router.get("/orgs/{org_id}/rounds", summary="an org's rounds: what its members can rate now, and results")
-    def org_rounds(org_id: str, who: Caller, page: Paging, state: str | None = None,
-                   purpose: str | None = None) -> dict:
+    def org_rounds(
+        org_id: str, who: Caller, page: Paging, state: str | None = None, purpose: str | None = None
+    ) -> dict:
         require_sees(who, rt.directory.position(org_id))  # its members, its secretary, superiors (H4)
         where, params = "org_id = ?", [org_id]
         for column, value in (("state", state), ("purpose", purpose)):
             if value is not None:
                 where += f" AND {column} = ?"
                 params.append(value)
-        rows = rt.db.query(f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id "
-                           f"LIMIT {page.limit} OFFSET {page.offset}", params)
+        rows = rt.db.query(
+            f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id LIMIT {page.limit} OFFSET {page.offset}",
+            params,
+        )
         return {"org_id": org_id, "items": [result_row(r) for r in rows]}
 
     @router.get("/members/{member_id}/results", summary="a member's own results fed back (E6, E7; A4 reads them)")
@@ -203,8 +248,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         member = rt.directory.member(member_id)
         if not (who.role == "member" and who.sub == member_id):
             require_sees(who, rt.directory.position(member.org_id))
-        rows = rt.db.query("SELECT * FROM ev_rounds WHERE subject_type = 'member' AND subject_id = ? "
-                           "AND state <> 'open' ORDER BY year DESC, end_on DESC", [member_id])
+        rows = rt.db.query(
+            "SELECT * FROM ev_rounds WHERE subject_type = 'member' AND subject_id = ? "
+            "AND state <> 'open' ORDER BY year DESC, end_on DESC",
+            [member_id],
+        )
         return {"member_id": member_id, "items": [result_row(r) for r in rows]}
 
     # windows (E1–E3) ----------------------------------------------------------------------------
@@ -212,7 +260,12 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     def register_window(body: RegisterWindow, who: Caller) -> dict:
         w = app.register_window(who, body.window_id, body.org_id, body.name)
         rt.nudge()
-        return {"window_id": w.window_id, "org_id": w.org_id, "name": w.name, "page": f"/evaluations/windows/{w.window_id}"}
+        return {
+            "window_id": w.window_id,
+            "org_id": w.org_id,
+            "name": w.name,
+            "page": f"/evaluations/windows/{w.window_id}",
+        }
 
     @router.post("/windows/{window_id}/disclosures", status_code=201, summary="三亮 a dated disclosure (E2)")
     def disclose(window_id: str, body: Disclosure, who: Caller) -> dict:
@@ -231,16 +284,24 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
         where, params = parsed.sql_filter()
-        rows = rt.db.query(f"SELECT window_id, org_id, target_id, score FROM ev_contest_scores WHERE {where} "
-                           "AND contest = ? AND label = ? ORDER BY score DESC, target_id", [*params, contest, label])
+        rows = rt.db.query(
+            f"SELECT window_id, org_id, target_id, score FROM ev_contest_scores WHERE {where} "
+            "AND contest = ? AND label = ? ORDER BY score DESC, target_id",
+            [*params, contest, label],
+        )
         ranked: list[dict] = []
         previous = None
         for i, r in enumerate(rows, start=1):  # equal scores share a rank (1, 2, 2, 4)
             rank = ranked[-1]["rank"] if previous == r["score"] else i
             ranked.append({"rank": rank, **r})
             previous = r["score"]
-        return {"scope": str(parsed), "contest": contest, "contest_zh": CONTESTS[contest], "label": label,
-                "items": ranked}
+        return {
+            "scope": str(parsed),
+            "contest": contest,
+            "contest_zh": CONTESTS[contest],
+            "label": label,
+            "items": ranked,
+        }
 
     return router
 
@@ -248,8 +309,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 def queue_annual(rt: ServiceRuntime, where: str, params: list) -> int:
     """P7: annual pledges that reached fulfilment (publicised, completed, unfulfilled) get their yearly round.
     Queued rows become rounds in the next job run (jobs.open_pledge_rounds); queuing twice changes nothing."""
-    rows = rt.db.query(f"SELECT pledge_id, last_event_id, correlation_id FROM ev_pledges WHERE kind = 'annual' AND "
-                       f"state IN ('publicised', 'completed', 'unfulfilled') AND {where}", params)
+    rows = rt.db.query(
+        f"SELECT pledge_id, last_event_id, correlation_id FROM ev_pledges WHERE kind = 'annual' AND "
+        f"state IN ('publicised', 'completed', 'unfulfilled') AND {where}",
+        params,
+    )
     at = dt.datetime.now(dt.UTC).isoformat()
     with rt.db.transaction() as tx:
         for r in rows:

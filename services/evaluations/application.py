@@ -52,38 +52,74 @@ class EvaluationsApp(ServiceApplication):
         if subject_type == "pledge":
             row = pledge_row(self.views, subject_id)
             if row is None:
-                raise Invalid(f"pledge {subject_id} is not known here (yet)", slug="round-subject",
-                              title_zh="承诺不存在或尚未同步", title_en="Unknown pledge")
+                raise Invalid(
+                    f"pledge {subject_id} is not known here (yet)",
+                    slug="round-subject",
+                    title_zh="承诺不存在或尚未同步",
+                    title_en="Unknown pledge",
+                )
             return row["org_id"]
         raise Invalid(f"unknown subject type {subject_type}", slug="round-subject", title_zh="评议对象类型无效")
 
     # rounds ----------------------------------------------------------------------------------
-    def open_round(self, actor: Identity | None, *, subject_type: str, subject_id: str, purpose: str, year: int,
-                   modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float, eligible: int,
-                   publish: bool, round_id: UUID | None = None, policy: str | None = None,
-                   scale: dict[str, float] | None = None) -> EvaluationRound:
+    def open_round(
+        self,
+        actor: Identity | None,
+        *,
+        subject_type: str,
+        subject_id: str,
+        purpose: str,
+        year: int,
+        modes: dict[str, float],
+        start: dt.date,
+        end: dt.date,
+        min_participation: float,
+        eligible: int,
+        publish: bool,
+        round_id: UUID | None = None,
+        policy: str | None = None,
+        scale: dict[str, float] | None = None,
+    ) -> EvaluationRound:
         """E6; with a deterministic ``round_id`` opening an existing round is a no-op (P7, E7)."""
         org_id = self.subject_org(subject_type, subject_id)
         if actor is not None:
             self.require_organiser(actor, org_id)
         if round_id is not None and self.exists(round_id):
             return self.round(round_id)
-        r = EvaluationRound.open(round_id=round_id or uuid4(), org=self.stamp(org_id), trace=self.trace(),
-                                 subject_type=subject_type, subject_id=subject_id, purpose=purpose, year=year,
-                                 modes=modes, start=start, end=end, min_participation=min_participation,
-                                 eligible=eligible, publish=publish, policy=policy, scale=scale)
+        r = EvaluationRound.open(
+            round_id=round_id or uuid4(),
+            org=self.stamp(org_id),
+            trace=self.trace(),
+            subject_type=subject_type,
+            subject_id=subject_id,
+            purpose=purpose,
+            year=year,
+            modes=modes,
+            start=start,
+            end=end,
+            min_participation=min_participation,
+            eligible=eligible,
+            publish=publish,
+            policy=policy,
+            scale=scale,
+        )
         self.save(r)
         return r
 
     def round(self, round_id: UUID) -> EvaluationRound:
         found = self.load(round_id, "round")
         if not isinstance(found, EvaluationRound):  # another aggregate's id
-            raise NotFound(f"round {round_id} not found", slug="round-not-found", title_zh="评议不存在",
-                           title_en="Round not found")
+            raise NotFound(
+                f"round {round_id} not found", slug="round-not-found", title_zh="评议不存在", title_en="Round not found"
+            )
         return found
 
-    def _act(self, round_id: UUID, check: Callable[[EvaluationRound], None],
-             do: Callable[[EvaluationRound, dict, dict], None]) -> EvaluationRound:
+    def _act(
+        self,
+        round_id: UUID,
+        check: Callable[[EvaluationRound], None],
+        do: Callable[[EvaluationRound, dict, dict], None],
+    ) -> EvaluationRound:
         for attempt in range(3):  # a concurrent vote on the same round: reload and let the aggregate judge again
             r = self.round(round_id)
             check(r)
@@ -102,8 +138,11 @@ class EvaluationsApp(ServiceApplication):
         assert self.directory is not None
         org = self._org(r.org_id)
         if mode == "mass":
-            raise refuse(actor, "mass ratings are anonymous, through the round's QR link (E5)",
-                         "群众评议通过本轮二维码链接匿名参与 (E5)")
+            raise refuse(
+                actor,
+                "mass ratings are anonymous, through the round's QR link (E5)",
+                "群众评议通过本轮二维码链接匿名参与 (E5)",
+            )
         subjects = self.subject_members(r)
         if mode == "self":
             if subjects and actor.role == "member" and actor.sub in subjects:
@@ -115,7 +154,11 @@ class EvaluationsApp(ServiceApplication):
             fellows = {m.member_id for m in self.directory.members_of(r.org_id)}
             if actor.role == "member" and actor.sub in fellows and actor.sub not in subjects:
                 return
-            raise refuse(actor, f"only fellow members of {r.org_id} rate each other (党员互评)", f"只有 {r.org_id} 的其他党员可以互评")
+            raise refuse(
+                actor,
+                f"only fellow members of {r.org_id} rate each other (党员互评)",
+                f"只有 {r.org_id} 的其他党员可以互评",
+            )
         if actor.role == "secretary" and actor.org == r.org_id:
             return
         if actor.role in ("superior", "org_admin"):
@@ -134,15 +177,22 @@ class EvaluationsApp(ServiceApplication):
 
     def rate(self, actor: Identity, round_id: UUID, mode: str, score: float) -> EvaluationRound:
         today = self.today()
-        return self._act(round_id, lambda r: self.require_rater(actor, r, mode),
-                         lambda r, o, t: r.rate(mode, actor.sub, score, today, o, t))
+        return self._act(
+            round_id,
+            lambda r: self.require_rater(actor, r, mode),
+            lambda r, o, t: r.rate(mode, actor.sub, score, today, o, t),
+        )
 
     def vote_mass(self, round_id: UUID, ballot_hash: str, device_hash: str, satisfaction: str) -> EvaluationRound:
         """E5: an anonymous vote on the round's satisfaction scale; the ballot and the device are each one vote."""
         today = self.today()
-        return self._act(round_id, lambda r: None,
-                         lambda r, o, t: r.rate("mass", f"ballot:{ballot_hash}", r.scale_score(satisfaction), today, o,
-                                                t, device=device_hash))
+        return self._act(
+            round_id,
+            lambda r: None,
+            lambda r, o, t: r.rate(
+                "mass", f"ballot:{ballot_hash}", r.scale_score(satisfaction), today, o, t, device=device_hash
+            ),
+        )
 
     def close_round(self, actor: Identity | None, round_id: UUID) -> EvaluationRound:
         """By hand (organiser; only once 参与面 is met before the end date) or by the scheduler (actor None)."""
@@ -154,8 +204,18 @@ class EvaluationsApp(ServiceApplication):
 
         return self._act(round_id, check, lambda r, o, t: r.close(today, o, t))
 
-    def open_democratic(self, actor: Identity, org_id: str, *, year: int, modes: dict[str, float], start: dt.date,
-                        end: dt.date, min_participation: float, publish: bool) -> list[EvaluationRound]:
+    def open_democratic(
+        self,
+        actor: Identity,
+        org_id: str,
+        *,
+        year: int,
+        modes: dict[str, float],
+        start: dt.date,
+        end: dt.date,
+        min_participation: float,
+        publish: bool,
+    ) -> list[EvaluationRound]:
         """E7 民主评议党员: one round per member of the org, idempotent per (org, member, year)."""
         assert self.directory is not None
         self.require_organiser(actor, org_id)
@@ -163,11 +223,23 @@ class EvaluationsApp(ServiceApplication):
         if not members:
             raise Invalid(f"{org_id} has no members", slug="no-members", title_zh="该组织没有党员")
         # the first round validates the shared parameters, so a bad request records nothing at all
-        return [self.open_round(None, subject_type="member", subject_id=m.member_id, purpose="democratic", year=year,
-                                modes=modes, start=start, end=end, min_participation=min_participation,
-                                eligible=len(members), publish=publish,
-                                round_id=round_id_for(f"democratic:{org_id}:{m.member_id}:{year}"))
-                for m in members]
+        return [
+            self.open_round(
+                None,
+                subject_type="member",
+                subject_id=m.member_id,
+                purpose="democratic",
+                year=year,
+                modes=modes,
+                start=start,
+                end=end,
+                min_participation=min_participation,
+                eligible=len(members),
+                publish=publish,
+                round_id=round_id_for(f"democratic:{org_id}:{m.member_id}:{year}"),
+            )
+            for m in members
+        ]
 
     def open_pledge_round(self, pledge_id: str) -> EvaluationRound:
         """P7: the round a pledge needs, opened by the system; idempotent (uuid5 of the pledge id)."""
@@ -178,24 +250,45 @@ class EvaluationsApp(ServiceApplication):
         today = self.today()
         eligible = max(1, len(self.directory.members_of(row["org_id"])))
         policy = self.policy_for(row["org_id"])
-        modes, days, minimum = ((policy.modes, policy.period_days, policy.min_participation) if policy else
-                                (PLEDGE_WEIGHTS, PLEDGE_PERIOD_DAYS, PLEDGE_MIN_PARTICIPATION))
-        return self.open_round(None, subject_type="pledge", subject_id=pledge_id, purpose="pledge", year=row["year"],
-                               modes=modes, start=today, end=today + dt.timedelta(days=days),
-                               min_participation=minimum, eligible=eligible, publish=True,
-                               round_id=pledge_round_id(pledge_id), policy=policy.reference if policy else None)
+        modes, days, minimum = (
+            (policy.modes, policy.period_days, policy.min_participation)
+            if policy
+            else (PLEDGE_WEIGHTS, PLEDGE_PERIOD_DAYS, PLEDGE_MIN_PARTICIPATION)
+        )
+        return self.open_round(
+            None,
+            subject_type="pledge",
+            subject_id=pledge_id,
+            purpose="pledge",
+            year=row["year"],
+            modes=modes,
+            start=today,
+            end=today + dt.timedelta(days=days),
+            min_participation=minimum,
+            eligible=eligible,
+            publish=True,
+            round_id=pledge_round_id(pledge_id),
+            policy=policy.reference if policy else None,
+        )
 
     # pledge evaluation policy (P7) -------------------------------------------------------------
-    def set_pledge_policy(self, actor: Identity, scope: Scope, modes: dict[str, float], period_days: int,
-                          min_participation: float) -> PledgePolicy:
+    def set_pledge_policy(
+        self, actor: Identity, scope: Scope, modes: dict[str, float], period_days: int, min_participation: float
+    ) -> PledgePolicy:
         """A superior or organisation dept sets how pledges under its scope are evaluated (P7)."""
         if actor.role not in ("superior", "org_admin"):
-            raise refuse(actor, "only a superior or an organisation dept sets evaluation policy",
-                         "只有上级党组织或组织部门可以设定评议办法")
+            raise refuse(
+                actor,
+                "only a superior or an organisation dept sets evaluation policy",
+                "只有上级党组织或组织部门可以设定评议办法",
+            )
         require_scope(actor, scope)
         key = str(scope)
-        policy = self.repository.get(PledgePolicy.id_for(key)) if self.exists(PledgePolicy.id_for(key)) else \
-            PledgePolicy.create(key)
+        policy = (
+            self.repository.get(PledgePolicy.id_for(key))
+            if self.exists(PledgePolicy.id_for(key))
+            else PledgePolicy.create(key)
+        )
         policy.set(modes, period_days, min_participation)
         self.save(policy)
         return policy
@@ -232,15 +325,19 @@ class EvaluationsApp(ServiceApplication):
         self.save(w)
         return w
 
-    def score_contest(self, actor: Identity, window_id: str, contest: str, label: str, target: str,
-                      score: float) -> Window:
+    def score_contest(
+        self, actor: Identity, window_id: str, contest: str, label: str, target: str, score: float
+    ) -> Window:
         w = self.window(window_id)
         self.require_organiser(actor, w.org_id)
         if target != window_id:
             member = self.directory.member(target)  # type: ignore[union-attr]
             if member.org_id != w.org_id:
-                raise Invalid(f"{target} is neither the window nor one of its members", slug="contest-target",
-                              title_zh="比赛对象须为本窗口或其党员")
+                raise Invalid(
+                    f"{target} is neither the window nor one of its members",
+                    slug="contest-target",
+                    title_zh="比赛对象须为本窗口或其党员",
+                )
         w.score_contest(contest, label, target, score, self.stamp(w.org_id), self.trace())
         self.save(w)
         return w

@@ -58,7 +58,9 @@ def round_of(settings: Settings, token: str) -> uuid.UUID:
     except ValueError:
         round_id = None
     if round_id is None or not hmac.compare_digest(mac, _mac(settings, f"period:{round_id}")[:32]):
-        raise Forbidden("this rating link is not valid", slug="bad-link", title_zh="评议链接无效", title_en="Invalid rating link")
+        raise Forbidden(
+            "this rating link is not valid", slug="bad-link", title_zh="评议链接无效", title_en="Invalid rating link"
+        )
     return round_id
 
 
@@ -77,8 +79,10 @@ def now() -> str:
 def issue_ballot(db: Database, round_id: uuid.UUID) -> str:
     token = secrets.token_urlsafe(24)
     with db.transaction() as tx:
-        tx.execute("INSERT INTO ev_ballots (token_hash, round_id, issued_at) VALUES (?, ?, ?)",
-                   [token_hash(token), str(round_id), now()])
+        tx.execute(
+            "INSERT INTO ev_ballots (token_hash, round_id, issued_at) VALUES (?, ?, ?)",
+            [token_hash(token), str(round_id), now()],
+        )
     return token
 
 
@@ -86,10 +90,16 @@ def check_ballot(db: Database, round_id: uuid.UUID, token: str) -> str:
     """The ballot's hash if it was issued for this round and not used yet; else refused."""
     row = db.one("SELECT round_id, used_at FROM ev_ballots WHERE token_hash = ?", [token_hash(token)])
     if row is None or row["round_id"] != str(round_id):
-        raise Forbidden("unknown ballot token", slug="bad-ballot", title_zh="投票凭证无效", title_en="Invalid ballot token")
+        raise Forbidden(
+            "unknown ballot token", slug="bad-ballot", title_zh="投票凭证无效", title_en="Invalid ballot token"
+        )
     if row["used_at"]:
-        raise Refused("this ballot token has already been used (E5)", slug="ballot-used",
-                      title_zh="该投票凭证已使用，不能重复投票 (E5)", title_en="Ballot token already used (E5)")
+        raise Refused(
+            "this ballot token has already been used (E5)",
+            slug="ballot-used",
+            title_zh="该投票凭证已使用，不能重复投票 (E5)",
+            title_en="Ballot token already used (E5)",
+        )
     return token_hash(token)
 
 
@@ -97,8 +107,10 @@ def record_vote(db: Database, round_id: uuid.UUID, ballot: str, satisfaction: st
     with db.transaction() as tx:
         tx.execute("UPDATE ev_ballots SET used_at = ? WHERE token_hash = ?", [now(), ballot])
         if comment:
-            tx.execute("INSERT INTO ev_comments (comment_id, round_id, satisfaction, comment, at) VALUES (?, ?, ?, ?, ?)",
-                       [str(uuid.uuid4()), str(round_id), satisfaction, comment, now()])
+            tx.execute(
+                "INSERT INTO ev_comments (comment_id, round_id, satisfaction, comment, at) VALUES (?, ?, ?, ?, ?)",
+                [str(uuid.uuid4()), str(round_id), satisfaction, comment, now()],
+            )
 
 
 class RateLimiter:

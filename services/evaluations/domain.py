@@ -25,10 +25,20 @@ from shared.errors import Invalid, broken_rule
 
 MODES = {"self": "个人自评", "peer": "党员互评", "mass": "群众评议", "leader": "领导点评"}  # P7, E4
 SUBJECT_TYPES = {"pledge": "承诺", "member": "党员", "org": "党组织", "window": "窗口单位"}  # E6
-PURPOSES = {"pledge": "承诺评议 (P7)", "democratic": "民主评议党员 (E7)", "org_mass": "党员群众评议 (E8)",
-            "window": "窗口三评 (E4)", "general": "一般评议"}
-PURPOSE_SUBJECTS = {"pledge": {"pledge"}, "democratic": {"member"}, "org_mass": {"org"}, "window": {"window"},
-                    "general": set(SUBJECT_TYPES)}
+PURPOSES = {
+    "pledge": "承诺评议 (P7)",
+    "democratic": "民主评议党员 (E7)",
+    "org_mass": "党员群众评议 (E8)",
+    "window": "窗口三评 (E4)",
+    "general": "一般评议",
+}
+PURPOSE_SUBJECTS = {
+    "pledge": {"pledge"},
+    "democratic": {"member"},
+    "org_mass": {"org"},
+    "window": {"window"},
+    "general": set(SUBJECT_TYPES),
+}
 SATISFACTION = {"满意": 100.0, "比较满意": 80.0, "基本满意": 60.0, "不满意": 0.0}  # E5 scale → 0–100
 SHOWS = {"standard": "亮标准", "identity": "亮身份", "pledge": "亮承诺"}  # E2 三亮
 CONTESTS = {"skill": "比技能", "conduct": "比作风", "results": "比业绩"}  # E3 三比
@@ -60,7 +70,9 @@ def normalise_weights(modes: dict[str, float]) -> dict[str, float]:
         raise invalid("round-weights", "权重必须为正数", "Weights are positive numbers")
     total = sum(modes.values())
     if not (math.isclose(total, 1.0, abs_tol=1e-6) or math.isclose(total, 100.0, abs_tol=1e-4)):
-        raise invalid("round-weights", f"权重之和须为 1 或 100（现为 {total:g}）", f"Weights sum to 1 or 100, not {total:g}")
+        raise invalid(
+            "round-weights", f"权重之和须为 1 或 100（现为 {total:g}）", f"Weights sum to 1 or 100, not {total:g}"
+        )
     return {m: w / total for m, w in modes.items()}
 
 
@@ -153,9 +165,24 @@ class EvaluationRound(Aggregate):
         def apply(self, r: EvaluationRound) -> None:
             r.state = "lapsed"
 
-    def __init__(self, *, org: dict, subject_type: str, subject_id: str, purpose: str, year: int, modes: dict,
-                 start: str, end: str, min_participation: float, eligible: int, publish: bool,
-                 policy: str | None = None, scale: dict | None = None, **_: Any):
+    def __init__(
+        self,
+        *,
+        org: dict,
+        subject_type: str,
+        subject_id: str,
+        purpose: str,
+        year: int,
+        modes: dict,
+        start: str,
+        end: str,
+        min_participation: float,
+        eligible: int,
+        publish: bool,
+        policy: str | None = None,
+        scale: dict | None = None,
+        **_: Any,
+    ):
         self.org_id = org["id"]
         self.subject_type, self.subject_id, self.purpose, self.year = subject_type, subject_id, purpose, year
         self.modes, self.start, self.end = modes, start, end
@@ -170,28 +197,59 @@ class EvaluationRound(Aggregate):
         self.grade: str | None = None
 
     @classmethod
-    def open(cls, *, round_id: uuid.UUID, org: dict, trace: dict, subject_type: str, subject_id: str, purpose: str,
-             year: int, modes: dict[str, float], start: dt.date, end: dt.date, min_participation: float,
-             eligible: int, publish: bool, policy: str | None = None,
-             scale: dict[str, float] | None = None) -> EvaluationRound:
+    def open(
+        cls,
+        *,
+        round_id: uuid.UUID,
+        org: dict,
+        trace: dict,
+        subject_type: str,
+        subject_id: str,
+        purpose: str,
+        year: int,
+        modes: dict[str, float],
+        start: dt.date,
+        end: dt.date,
+        min_participation: float,
+        eligible: int,
+        publish: bool,
+        policy: str | None = None,
+        scale: dict[str, float] | None = None,
+    ) -> EvaluationRound:
         if subject_type not in SUBJECT_TYPES:
             raise invalid("round-subject", "评议对象类型无效", f"subject_type is one of {list(SUBJECT_TYPES)} (E6)")
         if purpose not in PURPOSES:
             raise invalid("round-purpose", "评议目的无效", f"purpose is one of {list(PURPOSES)}")
         if subject_type not in PURPOSE_SUBJECTS[purpose]:
-            raise invalid("round-purpose", f"「{PURPOSES[purpose]}」不适用于{SUBJECT_TYPES[subject_type]}",
-                          f"purpose {purpose} does not apply to a {subject_type}")
+            raise invalid(
+                "round-purpose",
+                f"「{PURPOSES[purpose]}」不适用于{SUBJECT_TYPES[subject_type]}",
+                f"purpose {purpose} does not apply to a {subject_type}",
+            )
         if end < start:
             raise invalid("round-period", "结束日期早于开始日期", "The period ends before it starts")
         if not 0.0 <= min_participation <= 1.0:
             raise invalid("round-participation", "参与面须在 0 到 1 之间", "min_participation is a rate 0–1")
         if eligible < 1:
             raise invalid("round-eligible", "应参评人数至少为 1", "eligible is at least 1")
-        return cls._create(cls.Opened, id=round_id, org=org, trace=trace, subject_type=subject_type,
-                           subject_id=subject_id, purpose=purpose, year=year, modes=normalise_weights(modes),
-                           start=start.isoformat(), end=end.isoformat(), min_participation=min_participation,
-                           eligible=eligible, publish=publish, policy=policy,
-                           scale=check_scale(scale) if scale else None)
+        return cls._create(
+            cls.Opened,
+            id=round_id,
+            org=org,
+            trace=trace,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            purpose=purpose,
+            year=year,
+            modes=normalise_weights(modes),
+            start=start.isoformat(),
+            end=end.isoformat(),
+            min_participation=min_participation,
+            eligible=eligible,
+            publish=publish,
+            policy=policy,
+            scale=check_scale(scale) if scale else None,
+        )
 
     # 评议 --------------------------------------------------------------------------------------
     def scale_score(self, label: str) -> float:
@@ -203,30 +261,45 @@ class EvaluationRound(Aggregate):
     def participation(self) -> dict:
         """参与面: distinct raters (members, or ballots of the masses) over the eligible count, at most 1."""
         participated = len({rater for raters in self.raters.values() for rater in raters})
-        return {"eligible": self.eligible, "participated": participated,
-                "rate": round(min(1.0, participated / self.eligible), 4)}
+        return {
+            "eligible": self.eligible,
+            "participated": participated,
+            "rate": round(min(1.0, participated / self.eligible), 4),
+        }
 
     def _expect_open(self) -> None:
         if self.state != "open":
             raise broken_rule("round-closed", "评议已结束，不能再操作", f"The round is {self.state}", state=self.state)
 
-    def rate(self, mode: str, rater: str, score: float, today: dt.date, org: dict, trace: dict,
-             device: str | None = None) -> None:
+    def rate(
+        self, mode: str, rater: str, score: float, today: dt.date, org: dict, trace: dict, device: str | None = None
+    ) -> None:
         """E5: one rater (or ballot, or device) one vote per round and mode; within the period only."""
         self._expect_open()
         if mode not in self.modes:
-            raise invalid("rating-mode", f"本轮评议不含「{MODES.get(mode, mode)}」", f"This round does not use mode {mode}")
+            raise invalid(
+                "rating-mode", f"本轮评议不含「{MODES.get(mode, mode)}」", f"This round does not use mode {mode}"
+            )
         if not (math.isfinite(score) and 0.0 <= score <= 100.0):
             raise invalid("rating-score", "评分须在 0 到 100 之间", "A score is 0–100")
         if not dt.date.fromisoformat(self.start) <= today <= dt.date.fromisoformat(self.end):
-            raise broken_rule("round-period", f"不在评议期内（{self.start} 至 {self.end}）",
-                         f"Outside the rating period {self.start}..{self.end}")
+            raise broken_rule(
+                "round-period",
+                f"不在评议期内（{self.start} 至 {self.end}）",
+                f"Outside the rating period {self.start}..{self.end}",
+            )
         if rater in self.raters.get(mode, []):
-            raise broken_rule("double-vote", "您已在本轮评议中投过票，不能重复投票 (E5)",
-                         "Already rated in this round: one person one vote (E5)")
+            raise broken_rule(
+                "double-vote",
+                "您已在本轮评议中投过票，不能重复投票 (E5)",
+                "Already rated in this round: one person one vote (E5)",
+            )
         if device is not None and device in self.devices:
-            raise broken_rule("duplicate-device", "该设备已在本轮评议中投过票 (E5)",
-                         "This device has already voted in this round (E5)")
+            raise broken_rule(
+                "duplicate-device",
+                "该设备已在本轮评议中投过票 (E5)",
+                "This device has already voted in this round (E5)",
+            )
         self.trigger_event(self.Rated, mode=mode, rater=rater, score=float(score), device=device, org=org, trace=trace)
 
     def close(self, today: dt.date, org: dict, trace: dict) -> None:
@@ -236,20 +309,35 @@ class EvaluationRound(Aggregate):
         participation = self.participation()
         enough = participation["rate"] >= self.min_participation and any(self.ratings.values())
         if today <= dt.date.fromisoformat(self.end) and not enough:
-            raise broken_rule("participation-not-met",
-                         f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束",
-                         f"Participation {participation['rate']:.0%} is below the minimum "
-                         f"{self.min_participation:.0%}: the round cannot close before {self.end}",
-                         participation=participation)
-        common = {"round_id": str(self.id), "subject_type": self.subject_type, "subject_id": self.subject_id,
-                  "purpose": self.purpose, "year": self.year, "participation": participation, "org": org,
-                  "trace": trace}
+            raise broken_rule(
+                "participation-not-met",
+                f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束",
+                f"Participation {participation['rate']:.0%} is below the minimum "
+                f"{self.min_participation:.0%}: the round cannot close before {self.end}",
+                participation=participation,
+            )
+        common = {
+            "round_id": str(self.id),
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "purpose": self.purpose,
+            "year": self.year,
+            "participation": participation,
+            "org": org,
+            "trace": trace,
+        }
         if not enough:
             self.trigger_event(self.Lapsed, **common)
             return
         score, per_mode = aggregate(self.modes, self.ratings)
-        self.trigger_event(self.Completed, score=score, grade=grade_for(self.purpose, score), modes=per_mode,
-                           published=self.publish, **common)
+        self.trigger_event(
+            self.Completed,
+            score=score,
+            grade=grade_for(self.purpose, score),
+            modes=per_mode,
+            published=self.publish,
+            **common,
+        )
 
 
 class Window(Aggregate):
@@ -293,8 +381,15 @@ class Window(Aggregate):
     def register(cls, window_id: str, org_id: str, name: str, org: dict, trace: dict) -> Window:
         if not name:
             raise invalid("window-name", "窗口须有名称", "A window has a name")
-        return cls._create(cls.Registered, id=cls.id_for(window_id), window_id=window_id, org_id=org_id, name=name,
-                           org=org, trace=trace)
+        return cls._create(
+            cls.Registered,
+            id=cls.id_for(window_id),
+            window_id=window_id,
+            org_id=org_id,
+            name=name,
+            org=org,
+            trace=trace,
+        )
 
     def disclose(self, show: str, title: str, content: str, on: dt.date, org: dict, trace: dict) -> None:
         """E2 三亮: a dated disclosure the public page shows."""
@@ -302,8 +397,16 @@ class Window(Aggregate):
             raise invalid("show", "三亮类型无效", f"show is one of {list(SHOWS)} (E2)")
         if not title or not content:
             raise invalid("disclosure", "公开内容须有标题和正文", "A disclosure has a title and content (E2)")
-        self.trigger_event(self.Disclosed, window_id=self.window_id, show=show, title=title, content=content,
-                           on=on.isoformat(), org=org, trace=trace)
+        self.trigger_event(
+            self.Disclosed,
+            window_id=self.window_id,
+            show=show,
+            title=title,
+            content=content,
+            on=on.isoformat(),
+            org=org,
+            trace=trace,
+        )
 
     def score_contest(self, contest: str, label: str, target: str, score: float, org: dict, trace: dict) -> None:
         """E3 三比: one score per contest, round label and target (the window or one of its members)."""
@@ -312,9 +415,19 @@ class Window(Aggregate):
         if not (math.isfinite(score) and 0.0 <= score <= 100.0):
             raise invalid("contest-score", "成绩须在 0 到 100 之间", "A contest score is 0–100")
         if (contest, label, target) in self.scored:
-            raise broken_rule("contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round")
-        self.trigger_event(self.ContestScored, window_id=self.window_id, contest=contest, label=label, target=target,
-                           score=float(score), org=org, trace=trace)
+            raise broken_rule(
+                "contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round"
+            )
+        self.trigger_event(
+            self.ContestScored,
+            window_id=self.window_id,
+            contest=contest,
+            label=label,
+            target=target,
+            score=float(score),
+            org=org,
+            trace=trace,
+        )
 
 
 class PledgePolicy(Aggregate):
@@ -351,8 +464,9 @@ class PledgePolicy(Aggregate):
             raise invalid("policy-period", "评议期须为 1 到 366 天", "period_days is 1–366")
         if not 0.0 <= min_participation <= 1.0:
             raise invalid("round-participation", "参与面须在 0 到 1 之间", "min_participation is a rate 0–1")
-        self.trigger_event(self.Set, modes=normalise_weights(modes), period_days=period_days,
-                           min_participation=min_participation)
+        self.trigger_event(
+            self.Set, modes=normalise_weights(modes), period_days=period_days, min_participation=min_participation
+        )
 
     @property
     def reference(self) -> str:

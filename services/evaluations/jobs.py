@@ -43,8 +43,9 @@ def close_due_rounds(rt: ServiceRuntime) -> int:
     The aggregate judges, so a stale read model cannot close a round twice."""
     today = app_of(rt).today().isoformat()
     closed = 0
-    for row in rt.db.query("SELECT round_id FROM ev_rounds WHERE state = 'open' AND end_on < ? ORDER BY end_on",
-                           [today]):
+    for row in rt.db.query(
+        "SELECT round_id FROM ev_rounds WHERE state = 'open' AND end_on < ? ORDER BY end_on", [today]
+    ):
         try:
             app_of(rt).close_round(None, UUID(row["round_id"]))
             closed += 1

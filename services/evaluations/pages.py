@@ -43,17 +43,38 @@ def pages(rt: ServiceRuntime) -> APIRouter:
         w = rt.db.one("SELECT * FROM ev_windows WHERE window_id = ?", [window_id])
         if w is None:
             return problem_page(NotFound(slug="window-not-found", title_zh="窗口不存在", title_en="Unknown window"))
-        disclosures = rt.db.query("SELECT show_kind, title, content, disclosed_on FROM ev_disclosures "
-                                  "WHERE window_id = ? ORDER BY disclosed_on DESC, event_id", [window_id])
-        rounds = [result_row(r) for r in rt.db.query(
-            "SELECT * FROM ev_rounds WHERE subject_type = 'window' AND subject_id = ? ORDER BY end_on DESC",
-            [window_id])]
-        links = [{"end": r["end_on"], "path": f"/evaluations/rate/{ballots.period_token(rt.settings, r['round_id'])}"}
-                 for r in rounds if r["state"] == "open" and r["has_mass"]]
-        scores = rt.db.query("SELECT contest, label, target_id, score FROM ev_contest_scores WHERE window_id = ? "
-                             "ORDER BY label DESC, contest, score DESC", [window_id])
-        return render("window.html", window=w, shows=SHOWS, contests=CONTESTS, links=links, scores=scores,
-                      disclosures=disclosures, results=[r for r in rounds if r["state"] == "completed" and r["publish"]])
+        disclosures = rt.db.query(
+            "SELECT show_kind, title, content, disclosed_on FROM ev_disclosures "
+            "WHERE window_id = ? ORDER BY disclosed_on DESC, event_id",
+            [window_id],
+        )
+        rounds = [
+            result_row(r)
+            for r in rt.db.query(
+                "SELECT * FROM ev_rounds WHERE subject_type = 'window' AND subject_id = ? ORDER BY end_on DESC",
+                [window_id],
+            )
+        ]
+        links = [
+            {"end": r["end_on"], "path": f"/evaluations/rate/{ballots.period_token(rt.settings, r['round_id'])}"}
+            for r in rounds
+            if r["state"] == "open" and r["has_mass"]
+        ]
+        scores = rt.db.query(
+            "SELECT contest, label, target_id, score FROM ev_contest_scores WHERE window_id = ? "
+            "ORDER BY label DESC, contest, score DESC",
+            [window_id],
+        )
+        return render(
+            "window.html",
+            window=w,
+            shows=SHOWS,
+            contests=CONTESTS,
+            links=links,
+            scores=scores,
+            disclosures=disclosures,
+            results=[r for r in rounds if r["state"] == "completed" and r["publish"]],
+        )
 
     def client(request: Request) -> str:
         return request.client.host if request.client else "unknown"
@@ -62,8 +83,12 @@ def pages(rt: ServiceRuntime) -> APIRouter:
         round_id = ballots.round_of(rt.settings, token)
         r = app_of(rt).round(round_id)
         if r.state != "open" or "mass" not in r.modes:
-            raise Refused("the round is not open for mass rating", slug="round-closed", title_zh="本轮评议已结束或不含群众评议",
-                          title_en="This round is not open for mass rating")
+            raise Refused(
+                "the round is not open for mass rating",
+                slug="round-closed",
+                title_zh="本轮评议已结束或不含群众评议",
+                title_en="This round is not open for mass rating",
+            )
         return r
 
     @router.get("/rate/{token}/qr.svg", summary="二维码 the rating link as a QR code to print at the window (E5)")
@@ -82,31 +107,50 @@ def pages(rt: ServiceRuntime) -> APIRouter:
             ballot = ballots.issue_ballot(rt.db, r.id)
         except Problem as p:
             return problem_page(p)
-        response = render("rate.html", token=token, ballot=ballot, scale=list(r.scale), subject_id=r.subject_id,
-                          end=r.end, max_comment=MAX_COMMENT)
+        response = render(
+            "rate.html",
+            token=token,
+            ballot=ballot,
+            scale=list(r.scale),
+            subject_id=r.subject_id,
+            end=r.end,
+            max_comment=MAX_COMMENT,
+        )
         if not request.cookies.get(ballots.DEVICE_COOKIE):
-            response.set_cookie(ballots.DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400, httponly=True,
-                                samesite="lax")
+            response.set_cookie(
+                ballots.DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=400 * 86400, httponly=True, samesite="lax"
+            )
         return response
 
     @router.post("/rate/{token}", response_class=HTMLResponse)
-    def vote(token: str, request: Request, ballot: Annotated[str, Form(max_length=100)],
-             satisfaction: Annotated[str, Form(max_length=10)],
-             comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "") -> HTMLResponse:
+    def vote(
+        token: str,
+        request: Request,
+        ballot: Annotated[str, Form(max_length=100)],
+        satisfaction: Annotated[str, Form(max_length=10)],
+        comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "",
+    ) -> HTMLResponse:
         try:
             limiter.check(client(request))
             round_id: UUID = ballots.round_of(rt.settings, token)
             device = request.cookies.get(ballots.DEVICE_COOKIE)
             if not device:
-                raise Invalid("cookies are needed to vote", slug="no-device", title_zh="请允许浏览器使用 Cookie 后再投票",
-                              title_en="Enable cookies to vote")
+                raise Invalid(
+                    "cookies are needed to vote",
+                    slug="no-device",
+                    title_zh="请允许浏览器使用 Cookie 后再投票",
+                    title_en="Enable cookies to vote",
+                )
             ballot_hash = ballots.check_ballot(rt.db, round_id, ballot)
-            app_of(rt).vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device),
-                                 satisfaction)
+            app_of(rt).vote_mass(
+                round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device), satisfaction
+            )
             ballots.record_vote(rt.db, round_id, ballot_hash, satisfaction, comment.strip() or None)
         except Problem as p:
             return problem_page(p)
         rt.nudge()
-        return render("message.html", ok=True, title_zh="感谢您的评议！", title_en="Thank you for your rating!", slug="voted")
+        return render(
+            "message.html", ok=True, title_zh="感谢您的评议！", title_en="Thank you for your rating!", slug="voted"
+        )
 
     return router

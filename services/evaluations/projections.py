@@ -45,42 +45,73 @@ class Rounds(Projection):
         tx.execute(
             "INSERT INTO ev_rounds (round_id, subject_type, subject_id, purpose, year, org_id, local_path, vertical_path,"
             " state, start_on, end_on, publish, has_mass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
-            [env.subject, d["subject_type"], d["subject_id"], d["purpose"], d["year"], env.orgid, env.localpath,
-             env.verticalpath, d["start"], d["end"], int(d["publish"]), int("mass" in d["modes"])],
+            [
+                env.subject,
+                d["subject_type"],
+                d["subject_id"],
+                d["purpose"],
+                d["year"],
+                env.orgid,
+                env.localpath,
+                env.verticalpath,
+                d["start"],
+                d["end"],
+                int(d["publish"]),
+                int("mass" in d["modes"]),
+            ],
         )
 
     @handles("completed")
     def completed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("UPDATE ev_rounds SET state = 'completed', score = ?, grade = ?, participation = ?, modes = ?,"
-                   " closed_at = ? WHERE round_id = ?",
-                   [d["score"], d["grade"], json.dumps(d["participation"]), json.dumps(d["modes"]), env.time,
-                    env.subject])
+        tx.execute(
+            "UPDATE ev_rounds SET state = 'completed', score = ?, grade = ?, participation = ?, modes = ?,"
+            " closed_at = ? WHERE round_id = ?",
+            [d["score"], d["grade"], json.dumps(d["participation"]), json.dumps(d["modes"]), env.time, env.subject],
+        )
 
     @handles("lapsed")
     def lapsed(self, tx: Tx, env: Envelope) -> None:
-        tx.execute("UPDATE ev_rounds SET state = 'lapsed', participation = ?, closed_at = ? WHERE round_id = ?",
-                   [json.dumps(env.data["participation"]), env.time, env.subject])
+        tx.execute(
+            "UPDATE ev_rounds SET state = 'lapsed', participation = ?, closed_at = ? WHERE round_id = ?",
+            [json.dumps(env.data["participation"]), env.time, env.subject],
+        )
 
     @handles("window_registered")
     def window(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO ev_windows (window_id, org_id, name, local_path, vertical_path) VALUES (?, ?, ?, ?, ?)",
-                   [d["window_id"], d["org_id"], d["name"], env.localpath, env.verticalpath])
+        tx.execute(
+            "INSERT INTO ev_windows (window_id, org_id, name, local_path, vertical_path) VALUES (?, ?, ?, ?, ?)",
+            [d["window_id"], d["org_id"], d["name"], env.localpath, env.verticalpath],
+        )
 
     @handles("disclosed")
     def disclosed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO ev_disclosures (event_id, window_id, show_kind, title, content, disclosed_on)"
-                   " VALUES (?, ?, ?, ?, ?, ?)", [env.id, d["window_id"], d["show"], d["title"], d["content"], d["on"]])
+        tx.execute(
+            "INSERT INTO ev_disclosures (event_id, window_id, show_kind, title, content, disclosed_on)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [env.id, d["window_id"], d["show"], d["title"], d["content"], d["on"]],
+        )
 
     @handles("contest_scored")
     def contest_scored(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO ev_contest_scores (event_id, window_id, org_id, local_path, vertical_path, contest,"
-                   " label, target_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [env.id, d["window_id"], env.orgid, env.localpath, env.verticalpath, d["contest"], d["label"],
-                    d["target"], d["score"]])
+        tx.execute(
+            "INSERT INTO ev_contest_scores (event_id, window_id, org_id, local_path, vertical_path, contest,"
+            " label, target_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                env.id,
+                d["window_id"],
+                env.orgid,
+                env.localpath,
+                env.verticalpath,
+                d["contest"],
+                d["label"],
+                d["target"],
+                d["score"],
+            ],
+        )
 
 
 class PledgesToEvaluate(Projection):
@@ -104,14 +135,17 @@ class PledgesToEvaluate(Projection):
     @handles("proposed")
     def proposed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO ev_pledges (pledge_id, org_id, member_ids, kind, year, state, last_event_id,"
-                   " correlation_id) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)",
-                   [env.subject, env.orgid, json.dumps(d["member_ids"]), d["kind"], d["year"], env.id,
-                    env.correlationid])
+        tx.execute(
+            "INSERT INTO ev_pledges (pledge_id, org_id, member_ids, kind, year, state, last_event_id,"
+            " correlation_id) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)",
+            [env.subject, env.orgid, json.dumps(d["member_ids"]), d["kind"], d["year"], env.id, env.correlationid],
+        )
 
     def _state(self, tx: Tx, env: Envelope, state: str) -> None:
-        tx.execute("UPDATE ev_pledges SET state = ?, last_event_id = ?, correlation_id = ? WHERE pledge_id = ?",
-                   [state, env.id, env.correlationid, env.subject])
+        tx.execute(
+            "UPDATE ev_pledges SET state = ?, last_event_id = ?, correlation_id = ? WHERE pledge_id = ?",
+            [state, env.id, env.correlationid, env.subject],
+        )
 
     @handles("publicised")
     def publicised(self, tx: Tx, env: Envelope) -> None:
@@ -126,8 +160,11 @@ class PledgesToEvaluate(Projection):
 
 
 def queue(tx: Tx, pledge_id: str, cause_event_id: str, correlation_id: str, at: str) -> None:
-    tx.execute("INSERT INTO ev_to_open (pledge_id, cause_event_id, correlation_id, queued_at) VALUES (?, ?, ?, ?)"
-               " ON CONFLICT (pledge_id) DO NOTHING", [pledge_id, cause_event_id, correlation_id, at])
+    tx.execute(
+        "INSERT INTO ev_to_open (pledge_id, cause_event_id, correlation_id, queued_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (pledge_id) DO NOTHING",
+        [pledge_id, cause_event_id, correlation_id, at],
+    )
 
 
 def pledge_row(db, pledge_id: str) -> dict | None:

@@ -80,18 +80,42 @@ class Acceptance(Command):
 
 def cycle_view(c: GradingCycle) -> dict:
     top, bottom, determined = c.counts()
-    return {"cycle_id": str(c.id), "year": c.year, "scope": c.scope, "issuer_org_id": c.issuer_org_id,
-            "orgs_in_scope": c.orgs_in_scope, "ratio": c.ratio, "overrides": c.overrides,
-            "schemes": {d: {"scheme_hash": s["hash"], "version": s["scheme"]["version"], "ladder": s["scheme"]["ladder"]}
-                        for d, s in c.schemes.items()},
-            "tally": {"top": top, "bottom": bottom, "determined": determined}, "version": c.version}
+    return {
+        "cycle_id": str(c.id),
+        "year": c.year,
+        "scope": c.scope,
+        "issuer_org_id": c.issuer_org_id,
+        "orgs_in_scope": c.orgs_in_scope,
+        "ratio": c.ratio,
+        "overrides": c.overrides,
+        "schemes": {
+            d: {"scheme_hash": s["hash"], "version": s["scheme"]["version"], "ladder": s["scheme"]["ladder"]}
+            for d, s in c.schemes.items()
+        },
+        "tally": {"top": top, "bottom": bottom, "determined": determined},
+        "version": c.version,
+    }
 
 
 def grading_view(g: OrgGrading) -> dict:
-    return {"cycle_id": g.cycle_id, "org_id": g.org_id, "year": g.year, "domain": g.domain, "scheme_hash": g.scheme_hash,
-            "state": g.state, "self_points": g.self_points, "superior_points": g.superior_points, "grade": g.grade,
-            "rank": g.rank, "score": g.score, "plan": g.plan, "progress_count": g.progress_count,
-            "rectified": g.rectified, "accepted": g.accepted, "version": g.version}
+    return {
+        "cycle_id": g.cycle_id,
+        "org_id": g.org_id,
+        "year": g.year,
+        "domain": g.domain,
+        "scheme_hash": g.scheme_hash,
+        "state": g.state,
+        "self_points": g.self_points,
+        "superior_points": g.superior_points,
+        "grade": g.grade,
+        "rank": g.rank,
+        "score": g.score,
+        "plan": g.plan,
+        "progress_count": g.progress_count,
+        "rectified": g.rectified,
+        "accepted": g.accepted,
+        "version": g.version,
+    }
 
 
 def routes(rt: ServiceRuntime) -> APIRouter:
@@ -104,8 +128,14 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/cycles", status_code=201, summary="安排部署 deploy a yearly grading cycle (G1, G2, G5)")
     def deploy(body: DeployCycle, who: Caller) -> dict:
-        cycle = app.deploy(who, year=body.year, scope=body.scope, issuer_org_id=body.issuer_org_id,
-                           schemes=body.schemes, ratio=body.ratio.model_dump())
+        cycle = app.deploy(
+            who,
+            year=body.year,
+            scope=body.scope,
+            issuer_org_id=body.issuer_org_id,
+            schemes=body.schemes,
+            ratio=body.ratio.model_dump(),
+        )
         return done(cycle_view(cycle))
 
     @router.get("/cycles/{cycle_id}", summary="one cycle: schemes, ratio rules and its G5 tally")
@@ -124,7 +154,9 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     def get_grading(cycle_id: UUID, org_id: str, who: Caller) -> dict:
         return grading_view(app.visible_grading(who, cycle_id, org_id))
 
-    @router.post(f"{base}/self-assessment", summary="自评 by the org's secretary, points per sub-item with evidence (G3)")
+    @router.post(
+        f"{base}/self-assessment", summary="自评 by the org's secretary, points per sub-item with evidence (G3)"
+    )
     def self_assess(cycle_id: UUID, org_id: str, body: SelfAssessment, who: Caller) -> dict:
         return done(grading_view(app.self_assess(who, cycle_id, org_id, body.items, body.evidence)))
 
@@ -177,8 +209,12 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     def scheme(scheme_hash: Annotated[str, Path(max_length=64)], who: Caller) -> dict:
         found = reports.scheme(rt.db, scheme_hash)
         if found is None:
-            raise NotFound(f"no scheme {scheme_hash}", slug="scheme-not-found", title_zh="指标体系不存在",
-                           title_en="Unknown scheme")
+            raise NotFound(
+                f"no scheme {scheme_hash}",
+                slug="scheme-not-found",
+                title_zh="指标体系不存在",
+                title_en="Unknown scheme",
+            )
         return found
 
     return router

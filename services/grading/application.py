@@ -40,30 +40,62 @@ class GradingApp(ServiceApplication):
     service = "grading"
 
     # 安排部署 (G1, G2) ---------------------------------------------------------------------------------
-    def deploy(self, actor: Identity, *, year: int, scope: str, issuer_org_id: str, schemes: dict,
-               ratio: dict | None) -> GradingCycle:
+    def deploy(
+        self, actor: Identity, *, year: int, scope: str, issuer_org_id: str, schemes: dict, ratio: dict | None
+    ) -> GradingCycle:
         parsed = parse_scope(scope)
-        require_authority(actor, parsed, "only an organisation dept deploys a grading cycle (G1)",
-                          "只有组织部门可以安排部署定级工作 (G1)", roles=("org_admin",))
+        require_authority(
+            actor,
+            parsed,
+            "only an organisation dept deploys a grading cycle (G1)",
+            "只有组织部门可以安排部署定级工作 (G1)",
+            roles=("org_admin",),
+        )
         if parsed.hierarchy == "local" and len(parsed.path) > COUNTY_DEPTH:
-            raise Invalid(f"{parsed} is below county level (G1)", slug="grading-issuer",
-                          title_zh="定级工作由县级以上组织部门部署 (G1)", title_en="Issued by county level or higher (G1)")
+            raise Invalid(
+                f"{parsed} is below county level (G1)",
+                slug="grading-issuer",
+                title_zh="定级工作由县级以上组织部门部署 (G1)",
+                title_en="Issued by county level or higher (G1)",
+            )
         unknown = sorted(set(schemes) - set(DOMAINS))
         if unknown:
-            raise Invalid(f"unknown domains {unknown}; one of {DOMAINS}", slug="grading-domain",
-                          title_zh="领域不存在", title_en="Unknown domain")
+            raise Invalid(
+                f"unknown domains {unknown}; one of {DOMAINS}",
+                slug="grading-domain",
+                title_zh="领域不存在",
+                title_en="Unknown domain",
+            )
         issuer = self.directory.org(issuer_org_id)  # type: ignore[union-attr]
         if not parsed.contains(issuer.position):
-            raise Invalid(f"the issuer {issuer_org_id} is not inside {parsed}", slug="grading-issuer",
-                          title_zh="部署机关须在其部署范围内", title_en="Issuer outside the scope")
+            raise Invalid(
+                f"the issuer {issuer_org_id} is not inside {parsed}",
+                slug="grading-issuer",
+                title_zh="部署机关须在其部署范围内",
+                title_en="Issuer outside the scope",
+            )
         if self.exists(cycle_id_for(str(parsed), year)):
-            raise refuse_state("grading-cycle-exists", f"{parsed} 的 {year} 年度定级周期已部署",
-                               f"the {year} cycle of {parsed} is deployed already")
-        covered = [o for o in self.directory.orgs_in(parsed)  # type: ignore[union-attr]
-                   if o.domain in schemes and o.leading_hierarchy == parsed.hierarchy]
-        cycle = GradingCycle.deploy(year=year, scope=str(parsed), issuer_org_id=issuer_org_id, schemes=schemes,
-                                    ratio=ratio, orgs_in_scope=len(covered), by=actor.sub,
-                                    org=issuer.position.as_dict(), trace=self.trace())
+            raise refuse_state(
+                "grading-cycle-exists",
+                f"{parsed} 的 {year} 年度定级周期已部署",
+                f"the {year} cycle of {parsed} is deployed already",
+            )
+        covered = [
+            o
+            for o in self.directory.orgs_in(parsed)  # type: ignore[union-attr]
+            if o.domain in schemes and o.leading_hierarchy == parsed.hierarchy
+        ]
+        cycle = GradingCycle.deploy(
+            year=year,
+            scope=str(parsed),
+            issuer_org_id=issuer_org_id,
+            schemes=schemes,
+            ratio=ratio,
+            orgs_in_scope=len(covered),
+            by=actor.sub,
+            org=issuer.position.as_dict(),
+            trace=self.trace(),
+        )
         self.save(cycle)
         return cycle
 
@@ -93,13 +125,17 @@ class GradingApp(ServiceApplication):
         org = self.directory.org(org_id)  # type: ignore[union-attr]
         scope = Scope.parse(cycle.scope)
         if not scope.contains(org.position):
-            raise refuse_state("grading-not-covered", f"{org_id} 不在本周期范围 {cycle.scope} 内",
-                               f"{org_id} is outside the cycle's scope {cycle.scope}")
+            raise refuse_state(
+                "grading-not-covered",
+                f"{org_id} 不在本周期范围 {cycle.scope} 内",
+                f"{org_id} is outside the cycle's scope {cycle.scope}",
+            )
         if org.leading_hierarchy != scope.hierarchy:
-            raise refuse_state("grading-not-covered",
-                               f"{org_id} 的管理方式为 {org.mode}，由{'垂直' if org.mode == 'c' else '属地'}系统领导定级 (H3)",
-                               f"{org_id} (mode {org.mode}) is graded by its leading {org.leading_hierarchy} "
-                               "hierarchy's cycle (H3)")
+            raise refuse_state(
+                "grading-not-covered",
+                f"{org_id} 的管理方式为 {org.mode}，由{'垂直' if org.mode == 'c' else '属地'}系统领导定级 (H3)",
+                f"{org_id} (mode {org.mode}) is graded by its leading {org.leading_hierarchy} hierarchy's cycle (H3)",
+            )
         cycle.scheme_for(org.domain)
         return org
 
@@ -111,8 +147,15 @@ class GradingApp(ServiceApplication):
         gid = grading_id_for(cycle.id, org.org_id)
         if self.exists(gid):
             return self.repository.get(gid)
-        return OrgGrading.open(str(cycle.id), org.org_id, cycle.year, org.domain, cycle.scheme_for(org.domain)["hash"],
-                               org.position.as_dict(), self.trace())
+        return OrgGrading.open(
+            str(cycle.id),
+            org.org_id,
+            cycle.year,
+            org.domain,
+            cycle.scheme_for(org.domain)["hash"],
+            org.position.as_dict(),
+            self.trace(),
+        )
 
     def self_assess(self, actor: Identity, cycle_id: UUID, org_id: str, items: dict, evidence: dict) -> OrgGrading:
         """自评 by the org itself (its secretary)."""
@@ -124,32 +167,47 @@ class GradingApp(ServiceApplication):
         self.save(grading)
         return grading
 
-    def superior_assess(self, actor: Identity, cycle_id: UUID, org_id: str, items: dict,
-                        comment: str | None) -> OrgGrading:
+    def superior_assess(
+        self, actor: Identity, cycle_id: UUID, org_id: str, items: dict, comment: str | None
+    ) -> OrgGrading:
         """上级评定: the leading superior only (H3); a guiding one is refused with that reason."""
         org = self.directory.org(org_id)  # type: ignore[union-attr]
         require_leading(actor, org.position, org.leading_hierarchy)
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
         grading = self._grading_for(cycle, org)
-        grading.superior_assess(cycle.scheme_of(grading), items, comment, actor.sub,
-                                org.position.as_dict(), self.trace())
+        grading.superior_assess(
+            cycle.scheme_of(grading), items, comment, actor.sub, org.position.as_dict(), self.trace()
+        )
         self.save(grading)
         return grading
 
     def record_override(self, actor: Identity, cycle_id: UUID, org_id: str, grade: str, reason: str) -> GradingCycle:
         """G5 例外: the issuing authority (an org dept over the cycle's scope) allows one determination."""
         cycle = self.cycle(cycle_id)
-        require_authority(actor, Scope.parse(cycle.scope), "only the issuing organisation dept may override the "
-                          "ratio rules (G5)", "只有部署定级工作的组织部门可以例外批准 (G5)", roles=("org_admin",))
+        require_authority(
+            actor,
+            Scope.parse(cycle.scope),
+            "only the issuing organisation dept may override the ratio rules (G5)",
+            "只有部署定级工作的组织部门可以例外批准 (G5)",
+            roles=("org_admin",),
+        )
         org = self._covered_org(cycle, org_id)
-        cycle.record_override(org_id, grade, cycle.scheme_for(org.domain)["scheme"]["ladder"], reason, actor.sub,
-                              org.position.as_dict(), self.trace())
+        cycle.record_override(
+            org_id,
+            grade,
+            cycle.scheme_for(org.domain)["scheme"]["ladder"],
+            reason,
+            actor.sub,
+            org.position.as_dict(),
+            self.trace(),
+        )
         self.save(cycle)
         return cycle
 
-    def determine(self, actor: Identity, cycle_id: UUID, org_id: str, grade: str | None,
-                  reason: str | None) -> OrgGrading:
+    def determine(
+        self, actor: Identity, cycle_id: UUID, org_id: str, grade: str | None, reason: str | None
+    ) -> OrgGrading:
         """定级确定 (G4) by the leading superior, within the ratio rules (G5) or with a recorded override."""
         org = self.directory.org(org_id)  # type: ignore[union-attr]
         require_leading(actor, org.position, org.leading_hierarchy)
@@ -157,21 +215,28 @@ class GradingApp(ServiceApplication):
         self._covered_org(cycle, org_id)
         gid = grading_id_for(cycle.id, org_id)
         if not self.exists(gid):
-            raise refuse_state("grading-incomplete", f"{org_id} 尚未自评和上级评定 (G3)",
-                               f"{org_id} has neither self-assessment nor superior assessment (G3)")
+            raise refuse_state(
+                "grading-incomplete",
+                f"{org_id} 尚未自评和上级评定 (G3)",
+                f"{org_id} has neither self-assessment nor superior assessment (G3)",
+            )
         grading: OrgGrading = self.repository.get(gid)
         scheme = cycle.scheme_of(grading)
-        proposal = grading.proposal(scheme, mass_result(self.views, org_id, cycle.year),
-                                    grade, reason, self._previous(cycle, org_id))
+        proposal = grading.proposal(
+            scheme, mass_result(self.views, org_id, cycle.year), grade, reason, self._previous(cycle, org_id)
+        )
         override = cycle.admit(org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))
         grading.determine(proposal, override, actor.sub, org.position.as_dict(), self.trace())
         cycle.tally(org_id, proposal["rank"], len(proposal["ladder"]))
         try:
             self.save(cycle, grading)
         except IntegrityError:
-            raise Refused("another determination in this cycle was recorded at the same moment; retry",
-                          slug="grading-concurrent", title_zh="同一周期内另一定级同时提交，请重试",
-                          title_en="Concurrent determination; retry") from None
+            raise Refused(
+                "another determination in this cycle was recorded at the same moment; retry",
+                slug="grading-concurrent",
+                title_zh="同一周期内另一定级同时提交，请重试",
+                title_en="Concurrent determination; retry",
+            ) from None
         return grading
 
     def _previous(self, cycle: GradingCycle, org_id: str) -> dict | None:
@@ -184,25 +249,35 @@ class GradingApp(ServiceApplication):
         if prev.grade is None:
             return None
         if prev.plan is not None and prev.accepted is None:
-            raise refuse_state("grading-acceptance", f"请先对 {org_id} 上年度整改进行考核验收 (G8)",
-                               f"accept {org_id}'s rectification of {cycle.year - 1} first (G8)")
-        return {"cycle_id": str(prev_cycle_id), "grade": prev.grade, "rank": prev.rank, "rungs": prev.rungs,
-                "accepted": prev.accepted}
+            raise refuse_state(
+                "grading-acceptance",
+                f"请先对 {org_id} 上年度整改进行考核验收 (G8)",
+                f"accept {org_id}'s rectification of {cycle.year - 1} first (G8)",
+            )
+        return {
+            "cycle_id": str(prev_cycle_id),
+            "grade": prev.grade,
+            "rank": prev.rank,
+            "rungs": prev.rungs,
+            "accepted": prev.accepted,
+        }
 
     # 整改提高 (G6), 考核验收 (G8) ----------------------------------------------------------------------------
     def _act_as_org(self, actor: Identity, cycle_id: UUID, org_id: str) -> OrgGrading:
         require_secretary(actor, org_id)
         return self.grading(cycle_id, org_id)
 
-    def plan_rectification(self, actor: Identity, cycle_id: UUID, org_id: str, problems: list[str],
-                           measures: list[str], due: dt.date) -> OrgGrading:
+    def plan_rectification(
+        self, actor: Identity, cycle_id: UUID, org_id: str, problems: list[str], measures: list[str], due: dt.date
+    ) -> OrgGrading:
         grading = self._act_as_org(actor, cycle_id, org_id)
         grading.plan_rectification(problems, measures, due.isoformat(), self.stamp(org_id), self.trace())
         self.save(grading)
         return grading
 
-    def report_progress(self, actor: Identity, cycle_id: UUID, org_id: str, text: str, evidence: list[str],
-                        done: bool) -> OrgGrading:
+    def report_progress(
+        self, actor: Identity, cycle_id: UUID, org_id: str, text: str, evidence: list[str], done: bool
+    ) -> OrgGrading:
         grading = self._act_as_org(actor, cycle_id, org_id)
         grading.report_progress(text, evidence, done, self.stamp(org_id), self.trace())
         self.save(grading)
@@ -216,8 +291,12 @@ class GradingApp(ServiceApplication):
         self._covered_org(cycle, org_id)
         gid = grading_id_for(cycle_id_for(cycle.scope, cycle.year - 1), org_id)
         if not self.exists(gid):
-            raise NotFound(f"{org_id} was not graded in {cycle.scope} for {cycle.year - 1}", slug="grading-not-found",
-                           title_zh="上一年度无该组织的定级记录", title_en="No grading last year")
+            raise NotFound(
+                f"{org_id} was not graded in {cycle.scope} for {cycle.year - 1}",
+                slug="grading-not-found",
+                title_zh="上一年度无该组织的定级记录",
+                title_en="No grading last year",
+            )
         previous: OrgGrading = self.repository.get(gid)
         previous.accept(passed, comment, str(cycle.id), actor.sub, org.position.as_dict(), self.trace())
         self.save(previous)

@@ -76,36 +76,77 @@ class GradingCycle(Aggregate):
         def apply(self, cycle: GradingCycle) -> None:
             cycle.tallies[self.org_id] = (self.rank, self.rungs)
 
-    def __init__(self, year: int, scope: str, issuer_org_id: str, schemes: dict, ratio: dict, orgs_in_scope: int,
-                 deployed_by: str, **_: Any):
+    def __init__(
+        self,
+        year: int,
+        scope: str,
+        issuer_org_id: str,
+        schemes: dict,
+        ratio: dict,
+        orgs_in_scope: int,
+        deployed_by: str,
+        **_: Any,
+    ):
         self.year, self.scope, self.issuer_org_id = year, scope, issuer_org_id
         self.schemes, self.ratio, self.orgs_in_scope, self.deployed_by = schemes, ratio, orgs_in_scope, deployed_by
         self.overrides: dict[str, dict] = {}
         self.tallies: dict[str, tuple[int, int]] = {}
 
     @classmethod
-    def deploy(cls, *, year: int, scope: str, issuer_org_id: str, schemes: dict, ratio: dict | None,
-               orgs_in_scope: int, by: str, org: dict, trace: dict) -> GradingCycle:
+    def deploy(
+        cls,
+        *,
+        year: int,
+        scope: str,
+        issuer_org_id: str,
+        schemes: dict,
+        ratio: dict | None,
+        orgs_in_scope: int,
+        by: str,
+        org: dict,
+        trace: dict,
+    ) -> GradingCycle:
         """安排部署 (G2): the year, a scheme per domain, the ratio rules (G5) and N, the orgs it covers."""
         if not isinstance(schemes, dict) or not schemes:
-            raise Invalid("a cycle has an indicator scheme for at least one domain (G2)", slug="grading-scheme",
-                          title_zh="至少须为一个领域设定指标体系 (G2)", title_en="No indicator scheme")
+            raise Invalid(
+                "a cycle has an indicator scheme for at least one domain (G2)",
+                slug="grading-scheme",
+                title_zh="至少须为一个领域设定指标体系 (G2)",
+                title_en="No indicator scheme",
+            )
         canonical = {}
         for domain, raw in schemes.items():
             scheme = canonical_scheme(raw)
             canonical[domain] = {"hash": scheme_hash(scheme), "scheme": scheme}
         if orgs_in_scope < 1:
-            raise refuse("grading-no-orgs", "该范围内没有本周期所涉领域且由本系统领导的基层党组织",
-                         "no org in this scope is led by this hierarchy in the cycle's domains")
-        return cls._create(cls.Deployed, id=cycle_id_for(scope, year), year=year, scope=scope,
-                           issuer_org_id=issuer_org_id, schemes=canonical, ratio=canonical_ratio(ratio),
-                           orgs_in_scope=orgs_in_scope, deployed_by=by, org=org, trace=trace)
+            raise refuse(
+                "grading-no-orgs",
+                "该范围内没有本周期所涉领域且由本系统领导的基层党组织",
+                "no org in this scope is led by this hierarchy in the cycle's domains",
+            )
+        return cls._create(
+            cls.Deployed,
+            id=cycle_id_for(scope, year),
+            year=year,
+            scope=scope,
+            issuer_org_id=issuer_org_id,
+            schemes=canonical,
+            ratio=canonical_ratio(ratio),
+            orgs_in_scope=orgs_in_scope,
+            deployed_by=by,
+            org=org,
+            trace=trace,
+        )
 
     def scheme_for(self, domain: str) -> dict:
         found = self.schemes.get(domain)
         if found is None:
-            raise refuse("grading-not-covered", f"本周期未为「{domain or '无'}」领域设定指标体系",
-                         f"this cycle has no scheme for domain {domain!r}", domains=sorted(self.schemes))
+            raise refuse(
+                "grading-not-covered",
+                f"本周期未为「{domain or '无'}」领域设定指标体系",
+                f"this cycle has no scheme for domain {domain!r}",
+                domains=sorted(self.schemes),
+            )
         return found
 
     def scheme_of(self, grading: OrgGrading) -> dict:
@@ -118,17 +159,23 @@ class GradingCycle(Aggregate):
         bottom = sum(1 for rank, rungs in self.tallies.values() if rank == rungs - 1)
         return top, bottom, len(self.tallies)
 
-    def record_override(self, org_id: str, grade: str, ladder: list[dict], reason: str, by: str, org: dict,
-                        trace: dict) -> None:
+    def record_override(
+        self, org_id: str, grade: str, ladder: list[dict], reason: str, by: str, org: dict, trace: dict
+    ) -> None:
         """G5: the issuing authority lets one determination break the ratio rules, with a recorded reason."""
         if org_id in self.tallies:
             raise refuse("grading-state", f"{org_id} 已定级，不能再例外批准", f"{org_id} is already determined")
         rank_of(ladder, grade)
         if not reason:
-            raise Invalid("an override gives its reason (G5)", slug="grading-override",
-                          title_zh="例外批准须说明理由 (G5)", title_en="Override needs a reason")
-        self.trigger_event(self.OverrideRecorded, org_id=org_id, grade=grade, reason=reason, by=by, org=org,
-                           trace=trace)
+            raise Invalid(
+                "an override gives its reason (G5)",
+                slug="grading-override",
+                title_zh="例外批准须说明理由 (G5)",
+                title_en="Override needs a reason",
+            )
+        self.trigger_event(
+            self.OverrideRecorded, org_id=org_id, grade=grade, reason=reason, by=by, org=org, trace=trace
+        )
 
     def admit(self, org_id: str, grade: str, rank: int, rungs: int) -> dict | None:
         """G5 check for one determination: None if within the rules, the override used if not, else Refused."""
@@ -236,7 +283,13 @@ class OrgGrading(Aggregate):
             g.accepted = self.passed
 
     def __init__(self, cycle_id: str, org_id: str, year: int, domain: str, scheme_hash: str, **_: Any):
-        self.cycle_id, self.org_id, self.year, self.domain, self.scheme_hash = cycle_id, org_id, year, domain, scheme_hash
+        self.cycle_id, self.org_id, self.year, self.domain, self.scheme_hash = (
+            cycle_id,
+            org_id,
+            year,
+            domain,
+            scheme_hash,
+        )
         self.self_points: dict | None = None
         self.evidence: dict = {}
         self.superior_points: dict | None = None
@@ -250,10 +303,20 @@ class OrgGrading(Aggregate):
         self.accepted: bool | None = None
 
     @classmethod
-    def open(cls, cycle_id: str, org_id: str, year: int, domain: str, scheme_hash_: str, org: dict,
-             trace: dict) -> OrgGrading:
-        return cls._create(cls.Opened, id=grading_id_for(cycle_id, org_id), cycle_id=cycle_id, org_id=org_id,
-                           year=year, domain=domain, scheme_hash=scheme_hash_, org=org, trace=trace)
+    def open(
+        cls, cycle_id: str, org_id: str, year: int, domain: str, scheme_hash_: str, org: dict, trace: dict
+    ) -> OrgGrading:
+        return cls._create(
+            cls.Opened,
+            id=grading_id_for(cycle_id, org_id),
+            cycle_id=cycle_id,
+            org_id=org_id,
+            year=year,
+            domain=domain,
+            scheme_hash=scheme_hash_,
+            org=org,
+            trace=trace,
+        )
 
     @property
     def state(self) -> str:
@@ -270,8 +333,12 @@ class OrgGrading(Aggregate):
 
     def _not_determined(self, action_zh: str) -> None:
         if self.grade is not None:
-            raise refuse("grading-state", f"{self.org_id} 已定级确定，不能再{action_zh}",
-                         f"{self.org_id} is already determined", state=self.state)
+            raise refuse(
+                "grading-state",
+                f"{self.org_id} 已定级确定，不能再{action_zh}",
+                f"{self.org_id} is already determined",
+                state=self.state,
+            )
 
     # 分类定级 (G3, G4) ------------------------------------------------------------------------------
     def self_assess(self, scheme: dict, points: dict, evidence: dict, org: dict, trace: dict) -> None:
@@ -280,79 +347,161 @@ class OrgGrading(Aggregate):
         clean = check_points(scheme, points)
         unknown = set(evidence) - set(clean)
         if unknown:
-            raise Invalid(f"evidence for unknown sub-items {sorted(unknown)}", slug="grading-points",
-                          title_zh="佐证材料对应的子项不存在", title_en="Evidence names unknown sub-items")
-        self.trigger_event(self.SelfAssessed, **self._ids(), scheme_hash=self.scheme_hash, items=clean,
-                           evidence=evidence, org=org, trace=trace)
+            raise Invalid(
+                f"evidence for unknown sub-items {sorted(unknown)}",
+                slug="grading-points",
+                title_zh="佐证材料对应的子项不存在",
+                title_en="Evidence names unknown sub-items",
+            )
+        self.trigger_event(
+            self.SelfAssessed,
+            **self._ids(),
+            scheme_hash=self.scheme_hash,
+            items=clean,
+            evidence=evidence,
+            org=org,
+            trace=trace,
+        )
 
     def superior_assess(self, scheme: dict, points: dict, comment: str | None, by: str, org: dict, trace: dict) -> None:
         """上级评定 by the leading superior (H3; the caller checks who)."""
         self._not_determined("上级评定")
-        self.trigger_event(self.SuperiorAssessed, **self._ids(), scheme_hash=self.scheme_hash,
-                           items=check_points(scheme, points), comment=comment, by=by, org=org, trace=trace)
+        self.trigger_event(
+            self.SuperiorAssessed,
+            **self._ids(),
+            scheme_hash=self.scheme_hash,
+            items=check_points(scheme, points),
+            comment=comment,
+            by=by,
+            org=org,
+            trace=trace,
+        )
 
-    def proposal(self, scheme: dict, mass: dict | None, grade: str | None, reason: str | None,
-                 previous: dict | None) -> dict:
+    def proposal(
+        self, scheme: dict, mass: dict | None, grade: str | None, reason: str | None, previous: dict | None
+    ) -> dict:
         """What a determination would record — checked, nothing recorded (G3, G8)."""
         self._not_determined("定级")
         if self.self_points is None:
-            raise refuse("grading-incomplete", f"{self.org_id} 尚未自评 (G3)", f"{self.org_id} has not self-assessed (G3)")
+            raise refuse(
+                "grading-incomplete", f"{self.org_id} 尚未自评 (G3)", f"{self.org_id} has not self-assessed (G3)"
+            )
         if self.superior_points is None:
-            raise refuse("grading-incomplete", f"{self.org_id} 尚无上级评定 (G3)",
-                         f"{self.org_id} has no superior assessment yet (G3)")
+            raise refuse(
+                "grading-incomplete",
+                f"{self.org_id} 尚无上级评定 (G3)",
+                f"{self.org_id} has no superior assessment yet (G3)",
+            )
         if uses_mass(scheme) and mass is None:
-            raise refuse("grading-incomplete", f"尚未收到 {self.org_id} 的党员群众评议结果 (E8)",
-                         f"no 党员群众评议 result (E8) for {self.org_id} in {self.year} yet")
+            raise refuse(
+                "grading-incomplete",
+                f"尚未收到 {self.org_id} 的党员群众评议结果 (E8)",
+                f"no 党员群众评议 result (E8) for {self.org_id} in {self.year} yet",
+            )
         parts = combine(scheme, self.self_points, self.superior_points, mass["score"] if mass else None)
         ladder = scheme["ladder"]
         suggested, _ = grade_for(ladder, parts["score"])
         chosen = grade or suggested
         rank = rank_of(ladder, chosen)
         if chosen != suggested and not reason:
-            raise Invalid(f"the score {parts['score']} suggests {suggested}; another grade needs a reason",
-                          slug="grading-adjust", title_zh=f"得分 {parts['score']} 对应「{suggested}」，改定其他等次须说明理由",
-                          title_en="A grade other than the suggested one needs a reason")
+            raise Invalid(
+                f"the score {parts['score']} suggests {suggested}; another grade needs a reason",
+                slug="grading-adjust",
+                title_zh=f"得分 {parts['score']} 对应「{suggested}」，改定其他等次须说明理由",
+                title_en="A grade other than the suggested one needs a reason",
+            )
         if rank == 0 and previous is not None and previous.get("accepted") is False:
-            raise refuse("grading-acceptance", f"{self.org_id} 上年整改考核验收未通过，本年不能定为「{chosen}」 (G8)",
-                         f"{self.org_id} failed last year's rectification acceptance: not eligible for the top rung (G8)")
-        return {"grade": chosen, "rank": rank, "ladder": [r["grade"] for r in ladder], "advanced": rank == 0,
-                "score": parts["score"], "suggested_grade": suggested,
-                "adjust_reason": reason if chosen != suggested else None, "parts": parts, "mass": mass,
-                "previous": previous}
+            raise refuse(
+                "grading-acceptance",
+                f"{self.org_id} 上年整改考核验收未通过，本年不能定为「{chosen}」 (G8)",
+                f"{self.org_id} failed last year's rectification acceptance: not eligible for the top rung (G8)",
+            )
+        return {
+            "grade": chosen,
+            "rank": rank,
+            "ladder": [r["grade"] for r in ladder],
+            "advanced": rank == 0,
+            "score": parts["score"],
+            "suggested_grade": suggested,
+            "adjust_reason": reason if chosen != suggested else None,
+            "parts": parts,
+            "mass": mass,
+            "previous": previous,
+        }
 
     def determine(self, proposal: dict, override: dict | None, by: str, org: dict, trace: dict) -> None:
         """定级确定 (G4): only after :meth:`proposal` and the cycle's G5 check."""
         self._not_determined("定级")
-        self.trigger_event(self.Determined, **self._ids(), scheme_hash=self.scheme_hash, override=override, by=by,
-                           **proposal, org=org, trace=trace)
+        self.trigger_event(
+            self.Determined,
+            **self._ids(),
+            scheme_hash=self.scheme_hash,
+            override=override,
+            by=by,
+            **proposal,
+            org=org,
+            trace=trace,
+        )
 
     # 整改提高 (G6) and 考核验收 (G8) ---------------------------------------------------------------------
     def plan_rectification(self, problems: list[str], measures: list[str], due: str, org: dict, trace: dict) -> None:
         if self.grade is None or self.rank is None:
-            raise refuse("grading-state", f"{self.org_id} 尚未定级，不能制定整改方案 (G6)",
-                         f"{self.org_id} is not determined yet (G6)", state=self.state)
+            raise refuse(
+                "grading-state",
+                f"{self.org_id} 尚未定级，不能制定整改方案 (G6)",
+                f"{self.org_id} is not determined yet (G6)",
+                state=self.state,
+            )
         if self.plan is not None:
             raise refuse("grading-state", "整改方案已制定", "the rectification plan exists already", state=self.state)
         if not problems or not measures:
-            raise Invalid("a plan lists problems and measures (G6)", slug="grading-plan",
-                          title_zh="整改方案须列明问题和措施 (G6)", title_en="Plan needs problems and measures")
-        self.trigger_event(self.RectificationPlanned, **self._ids(), track=track_for(self.rank, self.rungs),
-                           problems=problems, measures=measures, due=due, org=org, trace=trace)
+            raise Invalid(
+                "a plan lists problems and measures (G6)",
+                slug="grading-plan",
+                title_zh="整改方案须列明问题和措施 (G6)",
+                title_en="Plan needs problems and measures",
+            )
+        self.trigger_event(
+            self.RectificationPlanned,
+            **self._ids(),
+            track=track_for(self.rank, self.rungs),
+            problems=problems,
+            measures=measures,
+            due=due,
+            org=org,
+            trace=trace,
+        )
 
     def report_progress(self, text: str, evidence: list[str], done: bool, org: dict, trace: dict) -> None:
         if self.plan is None or self.accepted is not None or self.rectified:
-            raise refuse("grading-state", "只有已制定且未完成、未验收的整改方案才能报告进展 (G6)",
-                         "progress is reported on a planned, unfinished, unaccepted rectification (G6)",
-                         state=self.state)
-        self.trigger_event(self.ProgressReported, **self._ids(), text=text, evidence=evidence, done=done, org=org,
-                           trace=trace)
+            raise refuse(
+                "grading-state",
+                "只有已制定且未完成、未验收的整改方案才能报告进展 (G6)",
+                "progress is reported on a planned, unfinished, unaccepted rectification (G6)",
+                state=self.state,
+            )
+        self.trigger_event(
+            self.ProgressReported, **self._ids(), text=text, evidence=evidence, done=done, org=org, trace=trace
+        )
 
     def accept(self, passed: bool, comment: str, in_cycle_id: str, by: str, org: dict, trace: dict) -> None:
         """考核验收 (G8) at the start of the next cycle, by the leading superior."""
         if self.plan is None:
-            raise refuse("grading-state", f"{self.org_id} 上年未制定整改方案，无从验收 (G8)",
-                         f"{self.org_id} has no rectification plan to accept (G8)", state=self.state)
+            raise refuse(
+                "grading-state",
+                f"{self.org_id} 上年未制定整改方案，无从验收 (G8)",
+                f"{self.org_id} has no rectification plan to accept (G8)",
+                state=self.state,
+            )
         if self.accepted is not None:
             raise refuse("grading-state", "整改已考核验收", "the rectification is accepted already", state=self.state)
-        self.trigger_event(self.RectificationAccepted, **self._ids(), passed=passed, comment=comment,
-                           in_cycle_id=in_cycle_id, by=by, org=org, trace=trace)
+        self.trigger_event(
+            self.RectificationAccepted,
+            **self._ids(),
+            passed=passed,
+            comment=comment,
+            in_cycle_id=in_cycle_id,
+            by=by,
+            org=org,
+            trace=trace,
+        )

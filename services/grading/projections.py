@@ -37,16 +37,33 @@ class MassResults(Projection):
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, year) DO UPDATE SET round_id = excluded.round_id, "
             "score = excluded.score, grade = excluded.grade, participation_rate = excluded.participation_rate, "
             "published = excluded.published, received_at = excluded.received_at",
-            [d["subject_id"], int(d["year"]), d["round_id"], float(d["score"]), d["grade"],
-             (d.get("participation") or {}).get("rate"), int(bool(d.get("published"))), env.time],
+            [
+                d["subject_id"],
+                int(d["year"]),
+                d["round_id"],
+                float(d["score"]),
+                d["grade"],
+                (d.get("participation") or {}).get("rate"),
+                int(bool(d.get("published"))),
+                env.time,
+            ],
         )
 
 
 def mass_result(db: Database, org_id: str, year: int) -> dict | None:
-    row = db.one("SELECT round_id, score, grade, participation_rate FROM gr_mass WHERE org_id = ? AND year = ?",
-                 [org_id, year])
-    return None if row is None else {"round_id": row["round_id"], "score": float(row["score"]), "grade": row["grade"],
-                                     "participation_rate": row["participation_rate"]}
+    row = db.one(
+        "SELECT round_id, score, grade, participation_rate FROM gr_mass WHERE org_id = ? AND year = ?", [org_id, year]
+    )
+    return (
+        None
+        if row is None
+        else {
+            "round_id": row["round_id"],
+            "score": float(row["score"]),
+            "grade": row["grade"],
+            "participation_rate": row["participation_rate"],
+        }
+    )
 
 
 class Reports(Projection):
@@ -74,43 +91,76 @@ class Reports(Projection):
     @handles("cycle_deployed")
     def deployed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO gr_cycles (cycle_id, year, scope, issuer_org_id, orgs_in_scope, ratio, domains, "
-                   "deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   [env.subject, d["year"], d["scope"], d["issuer_org_id"], d["orgs_in_scope"], json.dumps(d["ratio"]),
-                    json.dumps(sorted(d["schemes"]), ensure_ascii=False), env.time])
+        tx.execute(
+            "INSERT INTO gr_cycles (cycle_id, year, scope, issuer_org_id, orgs_in_scope, ratio, domains, "
+            "deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                env.subject,
+                d["year"],
+                d["scope"],
+                d["issuer_org_id"],
+                d["orgs_in_scope"],
+                json.dumps(d["ratio"]),
+                json.dumps(sorted(d["schemes"]), ensure_ascii=False),
+                env.time,
+            ],
+        )
         for domain, s in d["schemes"].items():
-            tx.execute("INSERT INTO gr_schemes (scheme_hash, domain, version, scheme) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (scheme_hash) DO NOTHING",
-                       [s["hash"], domain, s["scheme"]["version"], json.dumps(s["scheme"], ensure_ascii=False)])
+            tx.execute(
+                "INSERT INTO gr_schemes (scheme_hash, domain, version, scheme) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (scheme_hash) DO NOTHING",
+                [s["hash"], domain, s["scheme"]["version"], json.dumps(s["scheme"], ensure_ascii=False)],
+            )
 
     @handles("determined")
     def determined(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO gr_grades (cycle_id, org_id, year, grade, grade_rank, rungs, advanced, score, "
-                   "scheme_hash, override, local_path, vertical_path, determined_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [d["cycle_id"], d["org_id"], d["year"], d["grade"], d["rank"], len(d["ladder"]), int(d["advanced"]),
-                    d["score"], d["scheme_hash"], json.dumps(d["override"], ensure_ascii=False) if d["override"] else None,
-                    env.localpath, env.verticalpath, env.time])
+        tx.execute(
+            "INSERT INTO gr_grades (cycle_id, org_id, year, grade, grade_rank, rungs, advanced, score, "
+            "scheme_hash, override, local_path, vertical_path, determined_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                d["cycle_id"],
+                d["org_id"],
+                d["year"],
+                d["grade"],
+                d["rank"],
+                len(d["ladder"]),
+                int(d["advanced"]),
+                d["score"],
+                d["scheme_hash"],
+                json.dumps(d["override"], ensure_ascii=False) if d["override"] else None,
+                env.localpath,
+                env.verticalpath,
+                env.time,
+            ],
+        )
 
     @handles("rectification_planned")
     def planned(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("INSERT INTO gr_rectifications (cycle_id, org_id, year, track, due, local_path, vertical_path) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [d["cycle_id"], d["org_id"], d["year"], d["track"], d.get("due", ""), env.localpath, env.verticalpath])
+        tx.execute(
+            "INSERT INTO gr_rectifications (cycle_id, org_id, year, track, due, local_path, vertical_path) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [d["cycle_id"], d["org_id"], d["year"], d["track"], d.get("due", ""), env.localpath, env.verticalpath],
+        )
 
     @handles("rectification_progress")
     def progress(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("UPDATE gr_rectifications SET progress_count = progress_count + 1, done = ? "
-                   "WHERE cycle_id = ? AND org_id = ?", [int(d["done"]), d["cycle_id"], d["org_id"]])
+        tx.execute(
+            "UPDATE gr_rectifications SET progress_count = progress_count + 1, done = ? "
+            "WHERE cycle_id = ? AND org_id = ?",
+            [int(d["done"]), d["cycle_id"], d["org_id"]],
+        )
 
     @handles("rectification_accepted")
     def accepted(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute("UPDATE gr_rectifications SET passed = ? WHERE cycle_id = ? AND org_id = ?",
-                   [int(d["passed"]), d["cycle_id"], d["org_id"]])
+        tx.execute(
+            "UPDATE gr_rectifications SET passed = ? WHERE cycle_id = ? AND org_id = ?",
+            [int(d["passed"]), d["cycle_id"], d["org_id"]],
+        )
 
 
 # reports -------------------------------------------------------------------------------------------
@@ -126,8 +176,9 @@ def _grade_row(r: dict) -> dict:
 
 def grades(db: Database, scope: Scope, year: int) -> list[dict]:
     where, params = scope.sql_filter()
-    rows = db.query(f"SELECT {GRADE_COLUMNS} FROM gr_grades WHERE {where} AND year = ? ORDER BY org_id",
-                    [*params, year])
+    rows = db.query(
+        f"SELECT {GRADE_COLUMNS} FROM gr_grades WHERE {where} AND year = ? ORDER BY org_id", [*params, year]
+    )
     return [_grade_row(r) for r in rows]
 
 
@@ -141,9 +192,15 @@ def distribution(db: Database, scope: Scope, year: int) -> dict:
     total = len(rows)
     advanced = sum(1 for r in rows if r["advanced"])
     bottom = sum(1 for r in rows if r["rank"] == r["rungs"] - 1)
-    return {"scope": str(scope), "year": year, "determined": total, "advanced": advanced, "bottom": bottom,
-            "advanced_share": round(advanced / total, 4) if total else None,
-            "grades": sorted(counts.values(), key=lambda e: (e["rank"], e["grade"]))}
+    return {
+        "scope": str(scope),
+        "year": year,
+        "determined": total,
+        "advanced": advanced,
+        "bottom": bottom,
+        "advanced_share": round(advanced / total, 4) if total else None,
+        "grades": sorted(counts.values(), key=lambda e: (e["rank"], e["grade"])),
+    }
 
 
 def movements(db: Database, scope: Scope, year: int) -> dict:
@@ -165,9 +222,11 @@ def movements(db: Database, scope: Scope, year: int) -> dict:
 def ungraded(db: Database, scope: Scope, year: int) -> list[dict]:
     """Base orgs (with a domain) in the scope, from the directory replica, with no 定级确定 for ``year``."""
     where, params = scope.sql_filter()
-    rows = db.query(f"SELECT org_id, domain, mode, local_path, vertical_path FROM dir_orgs WHERE {where} "
-                    "AND domain <> '' AND org_id NOT IN (SELECT org_id FROM gr_grades WHERE year = ?) ORDER BY org_id",
-                    [*params, year])
+    rows = db.query(
+        f"SELECT org_id, domain, mode, local_path, vertical_path FROM dir_orgs WHERE {where} "
+        "AND domain <> '' AND org_id NOT IN (SELECT org_id FROM gr_grades WHERE year = ?) ORDER BY org_id",
+        [*params, year],
+    )
     for r in rows:
         r["leading_hierarchy"] = "vertical" if r["mode"] == "c" else "local"
     return rows
@@ -176,11 +235,22 @@ def ungraded(db: Database, scope: Scope, year: int) -> list[dict]:
 def rectification_overdue(db: Database, scope: Scope, today: str) -> list[dict]:
     """G6: plans past their due date, not reported done and not yet accepted."""
     where, params = scope.sql_filter()
-    return db.query(f"SELECT cycle_id, org_id, year, track, due, progress_count FROM gr_rectifications WHERE {where} "
-                    "AND due < ? AND done = 0 AND passed IS NULL ORDER BY due, org_id", [*params, today])
+    return db.query(
+        f"SELECT cycle_id, org_id, year, track, due, progress_count FROM gr_rectifications WHERE {where} "
+        "AND due < ? AND done = 0 AND passed IS NULL ORDER BY due, org_id",
+        [*params, today],
+    )
 
 
 def scheme(db: Database, scheme_hash: str) -> dict | None:
     row = db.one("SELECT domain, version, scheme FROM gr_schemes WHERE scheme_hash = ?", [scheme_hash])
-    return None if row is None else {"scheme_hash": scheme_hash, "domain": row["domain"], "version": row["version"],
-                                     "scheme": json.loads(row["scheme"])}
+    return (
+        None
+        if row is None
+        else {
+            "scheme_hash": scheme_hash,
+            "domain": row["domain"],
+            "version": row["version"],
+            "scheme": json.loads(row["scheme"]),
+        }
+    )

@@ -28,15 +28,21 @@ from shared.errors import Invalid, Refused
 INDICATORS = ("党组织带头人", "工作思路", "工作制度", "活动阵地", "保障机制", "工作业绩", "群众评价")  # G2
 MASS_INDICATOR = "群众评价"
 DEFAULT_LADDER = [{"grade": "先进", "min": 85}, {"grade": "一般", "min": 60}, {"grade": "后进", "min": 0}]
-FOUR_RUNG_LADDER = [{"grade": "好", "min": 90}, {"grade": "较好", "min": 75}, {"grade": "一般", "min": 60},
-                    {"grade": "较差", "min": 0}]
+FOUR_RUNG_LADDER = [
+    {"grade": "好", "min": 90},
+    {"grade": "较好", "min": 75},
+    {"grade": "一般", "min": 60},
+    {"grade": "较差", "min": 0},
+]
 DEFAULT_WEIGHTS = {"self": 0.3, "superior": 0.7}
 TRACKS = ("巩固", "推动", "整顿")  # G6: 巩固先进, 推动一般, 整顿后进
 EPS = 1e-6
 
 
 def invalid(detail_en: str, zh: str) -> Invalid:
-    return Invalid(detail_en, slug="grading-scheme", title_zh=f"指标体系不合法：{zh}", title_en="Invalid indicator scheme")
+    return Invalid(
+        detail_en, slug="grading-scheme", title_zh=f"指标体系不合法：{zh}", title_en="Invalid indicator scheme"
+    )
 
 
 def num(value: Any, what: str) -> int | float:
@@ -94,13 +100,16 @@ def canonical_scheme(raw: Any) -> dict:
             codes.add(code)
             source = item.get("source", "self_superior")
             if source not in ("self_superior", "mass") or (source == "mass" and name != MASS_INDICATOR):
-                raise invalid("only 群众评价 sub-items may take source 'mass' (E8)", "只有群众评价子项可取自党员群众评议")
+                raise invalid(
+                    "only 群众评价 sub-items may take source 'mass' (E8)", "只有群众评价子项可取自党员群众评议"
+                )
             top = num(item.get("max"), f"max of {code}")
             if top <= 0:
                 raise invalid(f"max of {code} must be positive", f"子项 {code} 分值须为正")
             total += top
-            clean.append({"code": code, "title": str(item.get("title", "")).strip()[:200], "max": top,
-                          "source": source})
+            clean.append(
+                {"code": code, "title": str(item.get("title", "")).strip()[:200], "max": top, "source": source}
+            )
         indicators.append({"name": name, "items": clean})
     if abs(total - 100) > EPS:
         raise invalid(f"sub-items total {total:g} points, not 100", f"子项分值合计 {total:g}，应为 100")
@@ -108,8 +117,12 @@ def canonical_scheme(raw: Any) -> dict:
     w_self, w_sup = num(weights.get("self"), "weights.self"), num(weights.get("superior"), "weights.superior")
     if w_self < 0 or w_sup < 0 or abs(w_self + w_sup - 1) > EPS:
         raise invalid("weights self + superior are ≥ 0 and total 1", "自评与上级评定权重之和须为 1")
-    return {"version": version, "indicators": indicators, "ladder": canonical_ladder(raw.get("ladder") or DEFAULT_LADDER),
-            "weights": {"self": w_self, "superior": w_sup}}
+    return {
+        "version": version,
+        "indicators": indicators,
+        "ladder": canonical_ladder(raw.get("ladder") or DEFAULT_LADDER),
+        "weights": {"self": w_self, "superior": w_sup},
+    }
 
 
 def scheme_hash(scheme: dict) -> str:
@@ -134,14 +147,22 @@ def check_points(scheme: dict, points: dict) -> dict[str, int | float]:
     wanted = assessed_items(scheme)
     if not isinstance(points, dict) or set(points) != set(wanted):
         missing, unknown = sorted(set(wanted) - set(points or {})), sorted(set(points or {}) - set(wanted))
-        raise Invalid(f"score every assessed sub-item once; missing {missing}, unknown {unknown}", slug="grading-points",
-                      title_zh="评分须覆盖全部子项且不含未知子项", title_en="Points must cover exactly the scheme's sub-items")
+        raise Invalid(
+            f"score every assessed sub-item once; missing {missing}, unknown {unknown}",
+            slug="grading-points",
+            title_zh="评分须覆盖全部子项且不含未知子项",
+            title_en="Points must cover exactly the scheme's sub-items",
+        )
     clean = {}
     for code, top in wanted.items():
         value = num(points[code], f"points of {code}")
         if not 0 <= value <= top:
-            raise Invalid(f"points of {code} must be within 0–{top}", slug="grading-points",
-                          title_zh=f"子项 {code} 得分须在 0–{top} 之间", title_en="Points out of range")
+            raise Invalid(
+                f"points of {code} must be within 0–{top}",
+                slug="grading-points",
+                title_zh=f"子项 {code} 得分须在 0–{top} 之间",
+                title_en="Points out of range",
+            )
         clean[code] = value
     return clean
 
@@ -157,8 +178,12 @@ def combine(scheme: dict, self_points: dict, superior_points: dict, mass_score: 
             self_part += w["self"] * self_points[item["code"]]
             sup_part += w["superior"] * superior_points[item["code"]]
     total = min(100.0, max(0.0, self_part + sup_part + mass_part))
-    return {"self": round(self_part, 2), "superior": round(sup_part, 2), "mass": round(mass_part, 2),
-            "score": round(total, 2)}
+    return {
+        "self": round(self_part, 2),
+        "superior": round(sup_part, 2),
+        "mass": round(mass_part, 2),
+        "score": round(total, 2),
+    }
 
 
 def grade_for(ladder: list[dict], score: float) -> tuple[str, int]:
@@ -173,8 +198,12 @@ def rank_of(ladder: list[dict], grade: str) -> int:
     for rank, rung in enumerate(ladder):
         if rung["grade"] == grade:
             return rank
-    raise Invalid(f"grade {grade!r} is not on the ladder {[r['grade'] for r in ladder]}", slug="grading-grade",
-                  title_zh="等次不在本体系的等次序列中", title_en="Grade not on the ladder")
+    raise Invalid(
+        f"grade {grade!r} is not on the ladder {[r['grade'] for r in ladder]}",
+        slug="grading-grade",
+        title_zh="等次不在本体系的等次序列中",
+        title_en="Grade not on the ladder",
+    )
 
 
 def track_for(rank: int, rungs: int) -> str:
@@ -192,12 +221,20 @@ def canonical_ratio(raw: Any) -> dict:
         if value is not None:
             value = num(value, key)
             if not 0 <= value <= 1:
-                raise Invalid(f"{key} is a share within 0–1", slug="grading-ratio", title_zh="比例须在 0–1 之间",
-                              title_en="Ratio out of range")
+                raise Invalid(
+                    f"{key} is a share within 0–1",
+                    slug="grading-ratio",
+                    title_zh="比例须在 0–1 之间",
+                    title_en="Ratio out of range",
+                )
         out[key] = value
     if out["max_top"] is not None and out["min_bottom"] is not None and out["max_top"] + out["min_bottom"] > 1:
-        raise Invalid("max_top + min_bottom exceed 1", slug="grading-ratio", title_zh="先进上限与后进下限之和超过 1",
-                      title_en="Ratio rules contradict each other")
+        raise Invalid(
+            "max_top + min_bottom exceed 1",
+            slug="grading-ratio",
+            title_zh="先进上限与后进下限之和超过 1",
+            title_en="Ratio rules contradict each other",
+        )
     return out
 
 
@@ -224,25 +261,49 @@ def ratio_breach(ratio: dict, orgs: int, top: int, bottom: int, determined: int,
     remaining = max(0, orgs - determined - 1)
     limit = top_limit(ratio, orgs)
     if is_top and limit is not None and top_after > limit:
-        return {"rule": "G5-max-top", "orgs_in_scope": orgs, "max_top": ratio["max_top"], "top_limit": limit,
-                "top_after": top_after}
+        return {
+            "rule": "G5-max-top",
+            "orgs_in_scope": orgs,
+            "max_top": ratio["max_top"],
+            "top_limit": limit,
+            "top_after": top_after,
+        }
     needed = bottom_needed(ratio, orgs)
     if not is_bottom and bottom_after + remaining < needed:
-        return {"rule": "G5-min-bottom", "orgs_in_scope": orgs, "min_bottom": ratio["min_bottom"],
-                "bottom_needed": needed, "bottom_after": bottom_after, "undetermined_after": remaining}
+        return {
+            "rule": "G5-min-bottom",
+            "orgs_in_scope": orgs,
+            "min_bottom": ratio["min_bottom"],
+            "bottom_needed": needed,
+            "bottom_after": bottom_after,
+            "undetermined_after": remaining,
+        }
     return None
 
 
 def refuse_ratio(breach: dict) -> Refused:
     if breach["rule"] == "G5-max-top":
-        zh = (f"先进比例超限 (G5)：范围内 {breach['orgs_in_scope']} 个组织，上限 {breach['max_top']:.0%} 即 "
-              f"{breach['top_limit']} 个，本次定级后将有 {breach['top_after']} 个")
-        en = (f"share of the top rung capped (G5): {breach['top_after']} > {breach['top_limit']} "
-              f"of {breach['orgs_in_scope']} orgs")
+        zh = (
+            f"先进比例超限 (G5)：范围内 {breach['orgs_in_scope']} 个组织，上限 {breach['max_top']:.0%} 即 "
+            f"{breach['top_limit']} 个，本次定级后将有 {breach['top_after']} 个"
+        )
+        en = (
+            f"share of the top rung capped (G5): {breach['top_after']} > {breach['top_limit']} "
+            f"of {breach['orgs_in_scope']} orgs"
+        )
     else:
-        zh = (f"后进比例不足 (G5)：范围内 {breach['orgs_in_scope']} 个组织至少需 {breach['bottom_needed']} 个后进，"
-              f"本次定级后仅剩 {breach['bottom_after']} 个后进、{breach['undetermined_after']} 个未定级")
-        en = (f"minimum share of the bottom rung could no longer be met (G5): need {breach['bottom_needed']}, "
-              f"{breach['bottom_after']} + {breach['undetermined_after']} undetermined")
-    return Refused(en + "; the issuing authority may record an override with a reason", slug="grading-ratio",
-                   title_zh=zh, title_en="Ratio rule broken (G5)", **breach)
+        zh = (
+            f"后进比例不足 (G5)：范围内 {breach['orgs_in_scope']} 个组织至少需 {breach['bottom_needed']} 个后进，"
+            f"本次定级后仅剩 {breach['bottom_after']} 个后进、{breach['undetermined_after']} 个未定级"
+        )
+        en = (
+            f"minimum share of the bottom rung could no longer be met (G5): need {breach['bottom_needed']}, "
+            f"{breach['bottom_after']} + {breach['undetermined_after']} undetermined"
+        )
+    return Refused(
+        en + "; the issuing authority may record an override with a reason",
+        slug="grading-ratio",
+        title_zh=zh,
+        title_en="Ratio rule broken (G5)",
+        **breach,
+    )

@@ -73,10 +73,23 @@ class AssignPost(Command):
 
 
 def pledge_view(p: Pledge) -> dict:
-    return {"pledge_id": str(p.id), "org_id": p.org_id, "state": p.state, "pledger_kind": p.pledger_kind,
-            "member_ids": p.member_ids, "kind": p.kind, "year": p.year, "items": p.items, "due": p.due,
-            "host_org_id": p.host_org, "channel": p.channel, "return_reasons": p.return_reasons,
-            "progress_count": p.progress_count, "last_reminded": p.last_reminded, "version": p.version}
+    return {
+        "pledge_id": str(p.id),
+        "org_id": p.org_id,
+        "state": p.state,
+        "pledger_kind": p.pledger_kind,
+        "member_ids": p.member_ids,
+        "kind": p.kind,
+        "year": p.year,
+        "items": p.items,
+        "due": p.due,
+        "host_org_id": p.host_org,
+        "channel": p.channel,
+        "return_reasons": p.return_reasons,
+        "progress_count": p.progress_count,
+        "last_reminded": p.last_reminded,
+        "version": p.version,
+    }
 
 
 def routes(rt: ServiceRuntime) -> APIRouter:
@@ -88,11 +101,16 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         return pledge_view(p)
 
     @router.post("/pledges", status_code=201, summary="提诺 propose a pledge (send Idempotency-Key to retry safely)")
-    def propose(body: Propose, who: Caller,
-                idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict:
-        pledge_id = app.propose(who, **body.model_dump(exclude={"items", "supports"}),
-                                items=[i.model_dump() for i in body.items],
-                                supports=str(body.supports) if body.supports else None, idempotency_key=idempotency_key)
+    def propose(
+        body: Propose, who: Caller, idempotency_key: Annotated[str | None, Header(max_length=128)] = None
+    ) -> dict:
+        pledge_id = app.propose(
+            who,
+            **body.model_dump(exclude={"items", "supports"}),
+            items=[i.model_dump() for i in body.items],
+            supports=str(body.supports) if body.supports else None,
+            idempotency_key=idempotency_key,
+        )
         return done(app.get(pledge_id))
 
     @router.get("/pledges/{pledge_id}", summary="one pledge (from the write model: read-your-writes)")
@@ -135,22 +153,50 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         rt.nudge()
         return {"org_id": org_id, "member_id": body.member_id, "post": body.post}
 
-    def filters(state: str | None, kind: str | None, member: str | None, overdue: bool | None,
-                year: int | None, page) -> dict:
-        return {"state": state, "kind": kind, "member": member, "overdue": overdue, "year": year,
-                "today": app.today().isoformat(), "limit": page.limit, "offset": page.offset}
+    def filters(
+        state: str | None, kind: str | None, member: str | None, overdue: bool | None, year: int | None, page
+    ) -> dict:
+        return {
+            "state": state,
+            "kind": kind,
+            "member": member,
+            "overdue": overdue,
+            "year": year,
+            "today": app.today().isoformat(),
+            "limit": page.limit,
+            "offset": page.offset,
+        }
 
     @router.get("/orgs/{org_id}/ledger", summary="承诺台账 of one org (incl. 流动党员 pledging here, P6)")
-    def org_ledger(org_id: str, who: Caller, page: Paging, state: str | None = None, kind: str | None = None,
-                   member: str | None = None, overdue: bool | None = None, year: int | None = None) -> dict:
+    def org_ledger(
+        org_id: str,
+        who: Caller,
+        page: Paging,
+        state: str | None = None,
+        kind: str | None = None,
+        member: str | None = None,
+        overdue: bool | None = None,
+        year: int | None = None,
+    ) -> dict:
         require_sees(who, rt.directory.position(org_id))
-        return ledger_rows(rt.db, "(org_id = ? OR host_org_id = ?)", [org_id, org_id],
-                           **filters(state, kind, member, overdue, year, page))
+        return ledger_rows(
+            rt.db,
+            "(org_id = ? OR host_org_id = ?)",
+            [org_id, org_id],
+            **filters(state, kind, member, overdue, year, page),
+        )
 
     @router.get("/ledger", summary="ledgers of every org under a scope (superiors)")
-    def scope_ledger(who: Caller, page: Paging, scope: Annotated[str, Query(examples=["local:13/1301"])],
-                     state: str | None = None, kind: str | None = None, member: str | None = None,
-                     overdue: bool | None = None, year: int | None = None) -> dict:
+    def scope_ledger(
+        who: Caller,
+        page: Paging,
+        scope: Annotated[str, Query(examples=["local:13/1301"])],
+        state: str | None = None,
+        kind: str | None = None,
+        member: str | None = None,
+        overdue: bool | None = None,
+        year: int | None = None,
+    ) -> dict:
         try:
             parsed = Scope.parse(scope)
         except ScopeError as exc:

@@ -20,9 +20,22 @@ class PledgesApp(ServiceApplication):
     service = "pledges"
 
     # 提诺 ------------------------------------------------------------------------------------
-    def propose(self, actor: Identity, *, org_id: str, pledger_kind: str, member_ids: list[str], kind: str,
-                items: list[dict], year: int | None = None, due: dt.date | None = None, trigger: str | None = None,
-                masses: str | None = None, supports: str | None = None, idempotency_key: str | None = None) -> UUID:
+    def propose(
+        self,
+        actor: Identity,
+        *,
+        org_id: str,
+        pledger_kind: str,
+        member_ids: list[str],
+        kind: str,
+        items: list[dict],
+        year: int | None = None,
+        due: dt.date | None = None,
+        trigger: str | None = None,
+        masses: str | None = None,
+        supports: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
         """提诺. With an ``idempotency_key`` a retried request returns the pledge it already made."""
         assert self.directory is not None
         pledge_id = uuid5(IDEMPOTENCY_NS, f"{actor.sub}:{idempotency_key}") if idempotency_key else None
@@ -49,11 +62,22 @@ class PledgesApp(ServiceApplication):
             self._check_supports(UUID(supports), org_id)
         today = self.today()
         pledge = Pledge.propose(
-            org=org.position.as_dict(), trace=self.trace(), pledger_kind=pledger_kind,
-            member_ids=[m.member_id for m in members], kind=kind, year=year or today.year, items=items, due=due,
-            trigger=trigger, masses=masses, post=post, host_org=host_org,
+            org=org.position.as_dict(),
+            trace=self.trace(),
+            pledger_kind=pledger_kind,
+            member_ids=[m.member_id for m in members],
+            kind=kind,
+            year=year or today.year,
+            items=items,
+            due=due,
+            trigger=trigger,
+            masses=masses,
+            post=post,
+            host_org=host_org,
             leading=pledger_kind == "org" or any(m.leading_cadre for m in members),  # P12
-            exempt_members=[m.member_id for m in members if m.status == "exempt"], supports=supports, today=today,
+            exempt_members=[m.member_id for m in members if m.status == "exempt"],
+            supports=supports,
+            today=today,
             pledge_id=pledge_id,
         )
         self.save(pledge)
@@ -87,7 +111,9 @@ class PledgesApp(ServiceApplication):
     def get(self, pledge_id: UUID) -> Pledge:
         return self.load(pledge_id, "pledge")
 
-    def _act(self, pledge_id: UUID, check: Callable[[Pledge], None], do: Callable[[Pledge, dict, dict], None]) -> Pledge:
+    def _act(
+        self, pledge_id: UUID, check: Callable[[Pledge], None], do: Callable[[Pledge, dict, dict], None]
+    ) -> Pledge:
         pledge = self.get(pledge_id)
         check(pledge)
         do(pledge, self.stamp(pledge.org_id), self.trace())
@@ -95,41 +121,60 @@ class PledgesApp(ServiceApplication):
         return pledge
 
     def approve(self, actor: Identity, pledge_id: UUID) -> Pledge:
-        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
-                         lambda p, o, t: p.approve(actor.sub, o, t))
+        return self._act(
+            pledge_id, lambda p: require_secretary(actor, p.org_id), lambda p, o, t: p.approve(actor.sub, o, t)
+        )
 
     def return_for_revision(self, actor: Identity, pledge_id: UUID, reasons: str) -> Pledge:
-        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
-                         lambda p, o, t: p.return_for_revision(reasons, o, t))
+        return self._act(
+            pledge_id,
+            lambda p: require_secretary(actor, p.org_id),
+            lambda p, o, t: p.return_for_revision(reasons, o, t),
+        )
 
     def revise(self, actor: Identity, pledge_id: UUID, items: list[dict], due: dt.date | None) -> Pledge:
-        return self._act(pledge_id, lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
-                         lambda p, o, t: p.revise(items, due, o, t))
+        return self._act(
+            pledge_id,
+            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+            lambda p, o, t: p.revise(items, due, o, t),
+        )
 
     def publicise(self, actor: Identity, pledge_id: UUID, channel: str) -> Pledge:
-        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
-                         lambda p, o, t: p.publicise(channel, o, t))
+        return self._act(
+            pledge_id, lambda p: require_secretary(actor, p.org_id), lambda p, o, t: p.publicise(channel, o, t)
+        )
 
     def report_progress(self, actor: Identity, pledge_id: UUID, text: str, evidence: list[str]) -> Pledge:
-        return self._act(pledge_id, lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
-                         lambda p, o, t: p.report_progress(text, evidence, o, t))
+        return self._act(
+            pledge_id,
+            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+            lambda p, o, t: p.report_progress(text, evidence, o, t),
+        )
 
     def complete(self, actor: Identity, pledge_id: UUID, summary: str) -> Pledge:
-        return self._act(pledge_id, lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
-                         lambda p, o, t: p.complete(summary, o, t))
+        return self._act(
+            pledge_id,
+            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+            lambda p, o, t: p.complete(summary, o, t),
+        )
 
     def mark_unfulfilled(self, actor: Identity, pledge_id: UUID, reason: str) -> Pledge:
-        return self._act(pledge_id, lambda p: require_secretary(actor, p.org_id),
-                         lambda p, o, t: p.mark_unfulfilled(reason, o, t))
+        return self._act(
+            pledge_id, lambda p: require_secretary(actor, p.org_id), lambda p, o, t: p.mark_unfulfilled(reason, o, t)
+        )
 
     def remind(self, pledge_id: UUID) -> Pledge:
         """督促, as the scheduler does it (no actor: the system reminds)."""
         today = self.today()
-        return self._act(pledge_id, lambda p: None,
-                         lambda p, o, t: p.remind(today, self.settings.reminder_interval_days, o, t))
+        return self._act(
+            pledge_id, lambda p: None, lambda p, o, t: p.remind(today, self.settings.reminder_interval_days, o, t)
+        )
 
 
 def refuse_no_post(member_id: str) -> Refused:
-    return Refused(f"member {member_id} has no fixed post: the org sets one first (设岗定责, P6)", slug="no-post",
-                   title_zh="该党员尚未设岗定责，请先设岗再承诺 (P6)", title_en="Member has no post yet (P6)")
-
+    return Refused(
+        f"member {member_id} has no fixed post: the org sets one first (设岗定责, P6)",
+        slug="no-post",
+        title_zh="该党员尚未设岗定责，请先设岗再承诺 (P6)",
+        title_en="Member has no post yet (P6)",
+    )

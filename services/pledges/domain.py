@@ -23,12 +23,23 @@ from eventsourcing.domain import Aggregate
 from shared.application import Stamped
 from shared.errors import Invalid, broken_rule
 
-PLEDGER_KINDS = {"individual": "个人承诺", "collective": "集体承诺", "with_masses": "带领群众共同承诺", "org": "党组织承诺"}
+PLEDGER_KINDS = {
+    "individual": "个人承诺",
+    "collective": "集体承诺",
+    "with_masses": "带领群众共同承诺",
+    "org": "党组织承诺",
+}
 KINDS = {"annual": "年度承诺", "adhoc": "即时承诺", "longterm": "长远承诺"}
 FIVE_LEADS = ("带头学习提高", "带头争创佳绩", "带头服务群众", "带头遵纪守法", "带头弘扬正气")  # P3 五带头
 CHANNELS = ("党小组会", "支部党员大会", "公示栏", "电子显示屏", "网络平台")  # P4 公开 channels
-STATES = {"proposed": "已提出", "returned": "退回修改", "approved": "已审核(入台账)", "publicised": "已公开",
-          "completed": "已践诺", "unfulfilled": "未兑现"}
+STATES = {
+    "proposed": "已提出",
+    "returned": "退回修改",
+    "approved": "已审核(入台账)",
+    "publicised": "已公开",
+    "completed": "已践诺",
+    "unfulfilled": "未兑现",
+}
 OPEN_STATES = ("approved", "publicised")
 MAX_ITEMS = 20
 
@@ -47,8 +58,9 @@ def check_items(items: list[dict]) -> list[dict]:
         if not text:
             raise Invalid("every item needs its text", slug="pledge-items")
         if not tags or any(t not in FIVE_LEADS for t in tags):
-            raise Invalid(f"every item is tagged with one or more of the 五带头: {', '.join(FIVE_LEADS)} (P3)",
-                          slug="pledge-tags")
+            raise Invalid(
+                f"every item is tagged with one or more of the 五带头: {', '.join(FIVE_LEADS)} (P3)", slug="pledge-tags"
+            )
         clean.append({"text": text, "tags": tags})
     return clean
 
@@ -120,9 +132,25 @@ class Pledge(Aggregate):
         def apply(self, p: Pledge) -> None:
             p.state = "unfulfilled"
 
-    def __init__(self, *, org: dict, pledger_kind: str, member_ids: list, kind: str, year: int, items: list, due: str,
-                 trigger: str | None, masses: str | None, post: str | None, host_org: str | None, leading: bool,
-                 exempt_members: list, supports: str | None, **_: Any):
+    def __init__(
+        self,
+        *,
+        org: dict,
+        pledger_kind: str,
+        member_ids: list,
+        kind: str,
+        year: int,
+        items: list,
+        due: str,
+        trigger: str | None,
+        masses: str | None,
+        post: str | None,
+        host_org: str | None,
+        leading: bool,
+        exempt_members: list,
+        supports: str | None,
+        **_: Any,
+    ):
         self.org_id = org["id"]
         self.pledger_kind = pledger_kind
         self.member_ids = member_ids
@@ -139,23 +167,42 @@ class Pledge(Aggregate):
 
     # 提诺 ------------------------------------------------------------------------------------
     @classmethod
-    def propose(cls, *, org: dict, trace: dict, pledger_kind: str, member_ids: list[str], kind: str, year: int,
-                items: list[dict], due: dt.date | None, trigger: str | None, masses: str | None, post: str | None,
-                host_org: str | None, leading: bool, exempt_members: list[str], supports: str | None,
-                today: dt.date, pledge_id: uuid.UUID | None = None) -> Pledge:
+    def propose(
+        cls,
+        *,
+        org: dict,
+        trace: dict,
+        pledger_kind: str,
+        member_ids: list[str],
+        kind: str,
+        year: int,
+        items: list[dict],
+        due: dt.date | None,
+        trigger: str | None,
+        masses: str | None,
+        post: str | None,
+        host_org: str | None,
+        leading: bool,
+        exempt_members: list[str],
+        supports: str | None,
+        today: dt.date,
+        pledge_id: uuid.UUID | None = None,
+    ) -> Pledge:
         if pledger_kind not in PLEDGER_KINDS:
             raise Invalid(f"pledger kind must be one of {list(PLEDGER_KINDS)} (P1)", slug="pledger-kind")
         if kind not in KINDS:
             raise Invalid(f"kind must be one of {list(KINDS)} (P2)", slug="pledge-kind")
         needed = {"individual": (1, 1), "collective": (2, 500), "with_masses": (1, 500), "org": (0, 0)}[pledger_kind]
         if not needed[0] <= len(member_ids) <= needed[1]:
-            raise Invalid(f"a {PLEDGER_KINDS[pledger_kind]} names {needed[0]}–{needed[1]} members (P1)",
-                          slug="pledge-members")
+            raise Invalid(
+                f"a {PLEDGER_KINDS[pledger_kind]} names {needed[0]}–{needed[1]} members (P1)", slug="pledge-members"
+            )
         if pledger_kind == "with_masses" and not masses:
             raise Invalid("带领群众共同承诺 says which masses join (P1)", slug="pledge-masses")
         if kind == "adhoc" and not trigger:
-            raise Invalid("即时承诺 carries its trigger: the phase's key work, task or emergency (P2)",
-                          slug="pledge-trigger")
+            raise Invalid(
+                "即时承诺 carries its trigger: the phase's key work, task or emergency (P2)", slug="pledge-trigger"
+            )
         if kind == "annual":
             due = due or dt.date(year, 12, 31)
             if due.year != year:
@@ -165,18 +212,35 @@ class Pledge(Aggregate):
         if due < today:
             raise Invalid("the due date is in the past", slug="pledge-due")
         return cls._create(
-            cls.Proposed, id=pledge_id or uuid.uuid4(), org=org, trace=trace, pledger_kind=pledger_kind, member_ids=member_ids,
-            kind=kind, year=year, items=check_items(items), due=due.isoformat(), trigger=trigger, masses=masses,
-            post=post, host_org=host_org, leading=leading, exempt_members=exempt_members, supports=supports,
+            cls.Proposed,
+            id=pledge_id or uuid.uuid4(),
+            org=org,
+            trace=trace,
+            pledger_kind=pledger_kind,
+            member_ids=member_ids,
+            kind=kind,
+            year=year,
+            items=check_items(items),
+            due=due.isoformat(),
+            trigger=trigger,
+            masses=masses,
+            post=post,
+            host_org=host_org,
+            leading=leading,
+            exempt_members=exempt_members,
+            supports=supports,
         )
 
     # 审诺 ------------------------------------------------------------------------------------
     def _expect(self, *states: str, action: str) -> None:
         if self.state not in states:
             allowed = "、".join(STATES[s] for s in states)
-            raise refuse("pledge-state", f"承诺当前为「{STATES[self.state]}」，只有「{allowed}」的承诺才能{action}",
-                         f"Pledge is {self.state}; only {'/'.join(states)} pledges can be {action}ed (P5)",
-                         state=self.state)
+            raise refuse(
+                "pledge-state",
+                f"承诺当前为「{STATES[self.state]}」，只有「{allowed}」的承诺才能{action}",
+                f"Pledge is {self.state}; only {'/'.join(states)} pledges can be {action}ed (P5)",
+                state=self.state,
+            )
 
     def approve(self, reviewer: str, org: dict, trace: dict) -> None:
         self._expect("proposed", action="审核通过")
@@ -190,7 +254,7 @@ class Pledge(Aggregate):
 
     def revise(self, items: list[dict], due: dt.date | None, org: dict, trace: dict) -> None:
         self._expect("returned", action="修改")
-        new_due = (due.isoformat() if due else self.due)
+        new_due = due.isoformat() if due else self.due
         self.trigger_event(self.Revised, items=check_items(items), due=new_due, org=org, trace=trace)
 
     def publicise(self, channel: str, org: dict, trace: dict) -> None:

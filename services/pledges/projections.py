@@ -36,15 +36,33 @@ class Ledger(Projection):
             "INSERT INTO pl_pledges (pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids,"
             " is_leading, kind, year, due, state, items, trig, post, proposed_at, updated_at, last_seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?)",
-            [env.subject, env.orgid, d.get("host_org"), env.localpath, env.verticalpath, d["pledger_kind"],
-             json.dumps(d["member_ids"]), int(d["leading"]), d["kind"], d["year"], d["due"],
-             json.dumps(d["items"], ensure_ascii=False), d.get("trigger"), d.get("post"), env.time, env.time,
-             env.sequence],
+            [
+                env.subject,
+                env.orgid,
+                d.get("host_org"),
+                env.localpath,
+                env.verticalpath,
+                d["pledger_kind"],
+                json.dumps(d["member_ids"]),
+                int(d["leading"]),
+                d["kind"],
+                d["year"],
+                d["due"],
+                json.dumps(d["items"], ensure_ascii=False),
+                d.get("trigger"),
+                d.get("post"),
+                env.time,
+                env.time,
+                env.sequence,
+            ],
         )
 
     def _update(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
-        tx.execute(f"UPDATE pl_pledges SET {sets}, updated_at = ?, last_seq = ?, local_path = ?, vertical_path = ? "
-                   "WHERE pledge_id = ?", [*params, env.time, env.sequence, env.localpath, env.verticalpath, env.subject])
+        tx.execute(
+            f"UPDATE pl_pledges SET {sets}, updated_at = ?, last_seq = ?, local_path = ?, vertical_path = ? "
+            "WHERE pledge_id = ?",
+            [*params, env.time, env.sequence, env.localpath, env.verticalpath, env.subject],
+        )
 
     @handles("returned")
     def returned(self, tx: Tx, env: Envelope) -> None:
@@ -52,8 +70,12 @@ class Ledger(Projection):
 
     @handles("revised")
     def revised(self, tx: Tx, env: Envelope) -> None:
-        self._update(tx, env, "state = 'proposed', items = ?, due = ?",
-                     [json.dumps(env.data["items"], ensure_ascii=False), env.data["due"]])
+        self._update(
+            tx,
+            env,
+            "state = 'proposed', items = ?, due = ?",
+            [json.dumps(env.data["items"], ensure_ascii=False), env.data["due"]],
+        )
 
     @handles("approved")
     def approved(self, tx: Tx, env: Envelope) -> None:
@@ -66,8 +88,10 @@ class Ledger(Projection):
     @handles("progress_reported")
     def progress(self, tx: Tx, env: Envelope) -> None:
         self._update(tx, env, "progress_count = progress_count + 1", [])
-        tx.execute("INSERT INTO pl_progress (pledge_id, event_id, at, text, evidence) VALUES (?, ?, ?, ?, ?)",
-                   [env.subject, env.id, env.time, env.data["text"], json.dumps(env.data["evidence"], ensure_ascii=False)])
+        tx.execute(
+            "INSERT INTO pl_progress (pledge_id, event_id, at, text, evidence) VALUES (?, ?, ?, ?, ?)",
+            [env.subject, env.id, env.time, env.data["text"], json.dumps(env.data["evidence"], ensure_ascii=False)],
+        )
 
     @handles("reminded")
     def reminded(self, tx: Tx, env: Envelope) -> None:
@@ -82,13 +106,27 @@ class Ledger(Projection):
         self._update(tx, env, "state = 'unfulfilled'", [])
 
 
-LEDGER_COLUMNS = ("pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind,"
-                  " year, due, state, items, trig, post, channel, return_reasons, progress_count, reminders,"
-                  " last_reminded, e.evaluation AS evaluation, proposed_at, updated_at")
+LEDGER_COLUMNS = (
+    "pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind,"
+    " year, due, state, items, trig, post, channel, return_reasons, progress_count, reminders,"
+    " last_reminded, e.evaluation AS evaluation, proposed_at, updated_at"
+)
 
 
-def ledger_rows(db, where: str, params: list, *, state: str | None, kind: str | None, member: str | None,
-                overdue: bool | None, year: int | None, today: str, limit: int, offset: int) -> dict:
+def ledger_rows(
+    db,
+    where: str,
+    params: list,
+    *,
+    state: str | None,
+    kind: str | None,
+    member: str | None,
+    overdue: bool | None,
+    year: int | None,
+    today: str,
+    limit: int,
+    offset: int,
+) -> dict:
     """P9: the ledger with filters and pagination; ``overdue`` = open (approved/publicised) and past due."""
     clauses, args = [where], list(params)
     if state:
@@ -109,9 +147,12 @@ def ledger_rows(db, where: str, params: list, *, state: str | None, kind: str | 
         args.append(today)
     sql_where = " AND ".join(clauses)
     total = db.one(f"SELECT COUNT(*) AS n FROM pl_pledges WHERE {sql_where}", args)
-    rows = db.query(f"SELECT {LEDGER_COLUMNS} FROM pl_pledges LEFT JOIN pl_evaluation_results e USING (pledge_id) "
-                    f"WHERE {sql_where} ORDER BY proposed_at, pledge_id "
-                    f"LIMIT {int(limit)} OFFSET {int(offset)}", args)
+    rows = db.query(
+        f"SELECT {LEDGER_COLUMNS} FROM pl_pledges LEFT JOIN pl_evaluation_results e USING (pledge_id) "
+        f"WHERE {sql_where} ORDER BY proposed_at, pledge_id "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        args,
+    )
     for r in rows:
         r["member_ids"] = json.loads(r["member_ids"])
         r["items"] = json.loads(r["items"])
@@ -123,8 +164,11 @@ def ledger_rows(db, where: str, params: list, *, state: str | None, kind: str | 
 
 def overdue_unreminded(db, today: str, reminded_before: str) -> list[str]:
     """Candidates for 督促: open, past due, not reminded since ``reminded_before``."""
-    rows = db.query("SELECT pledge_id FROM pl_pledges WHERE state IN ('approved', 'publicised') AND due < ? "
-                    "AND (last_reminded IS NULL OR last_reminded <= ?) ORDER BY due", [today, reminded_before])
+    rows = db.query(
+        "SELECT pledge_id FROM pl_pledges WHERE state IN ('approved', 'publicised') AND due < ? "
+        "AND (last_reminded IS NULL OR last_reminded <= ?) ORDER BY due",
+        [today, reminded_before],
+    )
     return [r["pledge_id"] for r in rows]
 
 
@@ -143,7 +187,11 @@ class EvaluationResults(Projection):
         d = env.data
         if d["subject_type"] != "pledge":
             return
-        result = json.dumps({k: d[k] for k in ("round_id", "score", "grade", "participation", "published")},
-                            ensure_ascii=False)
-        tx.execute("INSERT INTO pl_evaluation_results (pledge_id, evaluation) VALUES (?, ?) "
-                   "ON CONFLICT (pledge_id) DO UPDATE SET evaluation = excluded.evaluation", [d["subject_id"], result])
+        result = json.dumps(
+            {k: d[k] for k in ("round_id", "score", "grade", "participation", "published")}, ensure_ascii=False
+        )
+        tx.execute(
+            "INSERT INTO pl_evaluation_results (pledge_id, evaluation) VALUES (?, ?) "
+            "ON CONFLICT (pledge_id) DO UPDATE SET evaluation = excluded.evaluation",
+            [d["subject_id"], result],
+        )

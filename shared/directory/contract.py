@@ -9,8 +9,12 @@ ORG_RECORD = obj(
 )
 MEMBER_RECORD = obj(
     {"id": STR, "org": STR, "status": {"enum": ["normal", "exempt", "mobile"]}},
-    {"exempt_reason": {"type": ["string", "null"]}, "location_org": {"type": ["string", "null"]},
-     "post": {"type": ["string", "null"]}, "leading_cadre": BOOL},
+    {
+        "exempt_reason": {"type": ["string", "null"]},
+        "location_org": {"type": ["string", "null"]},
+        "post": {"type": ["string", "null"]},
+        "leading_cadre": BOOL,
+    },
 )
 
 CONTRACT = Contract(

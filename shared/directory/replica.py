@@ -35,8 +35,16 @@ class DirectoryReplica(Projection):
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name, "
             "org_type = excluded.org_type, domain = excluded.domain, local_path = excluded.local_path, "
             "vertical_path = excluded.vertical_path, mode = excluded.mode, parent_id = excluded.parent_id",
-            [r["id"], r["name"], r["type"], r.get("domain") or "", "/".join(r["local"]), "/".join(r["vertical"]),
-             r["mode"], r.get("parent")],
+            [
+                r["id"],
+                r["name"],
+                r["type"],
+                r.get("domain") or "",
+                "/".join(r["local"]),
+                "/".join(r["vertical"]),
+                r["mode"],
+                r.get("parent"),
+            ],
         )
 
     @handles("member_registered", "member_changed")
@@ -47,8 +55,15 @@ class DirectoryReplica(Projection):
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET org_id = excluded.org_id, "
             "status = excluded.status, exempt_reason = excluded.exempt_reason, "
             "location_org_id = excluded.location_org_id, post = excluded.post, leading_cadre = excluded.leading_cadre",
-            [r["id"], r["org"], r["status"], r.get("exempt_reason"), r.get("location_org"), r.get("post"),
-             1 if r.get("leading_cadre") else 0],
+            [
+                r["id"],
+                r["org"],
+                r["status"],
+                r.get("exempt_reason"),
+                r.get("location_org"),
+                r.get("post"),
+                1 if r.get("leading_cadre") else 0,
+            ],
         )
 
 
@@ -92,28 +107,40 @@ class DirectoryView:
     def org(self, org_id: str) -> OrgRecord:
         row = self.db.one("SELECT * FROM dir_orgs WHERE org_id = ?", [org_id])
         if row is None:
-            raise NotFound(f"org {org_id} is not in the directory", slug="org-not-found",
-                           title_zh="组织不存在", title_en="Unknown org")
+            raise NotFound(
+                f"org {org_id} is not in the directory",
+                slug="org-not-found",
+                title_zh="组织不存在",
+                title_en="Unknown org",
+            )
         return OrgRecord(**row)
 
     def member(self, member_id: str) -> MemberRecord:
         row = self.db.one("SELECT * FROM dir_members WHERE member_id = ?", [member_id])
         if row is None:
-            raise NotFound(f"member {member_id} is not in the directory", slug="member-not-found",
-                           title_zh="党员不存在", title_en="Unknown member")
+            raise NotFound(
+                f"member {member_id} is not in the directory",
+                slug="member-not-found",
+                title_zh="党员不存在",
+                title_en="Unknown member",
+            )
         return MemberRecord(**row)
 
     def position(self, org_id: str) -> Position:
         return self.org(org_id).position
 
     def members_of(self, org_id: str) -> list[MemberRecord]:
-        return [MemberRecord(**r) for r in self.db.query("SELECT * FROM dir_members WHERE org_id = ? ORDER BY member_id", [org_id])]
+        return [
+            MemberRecord(**r)
+            for r in self.db.query("SELECT * FROM dir_members WHERE org_id = ? ORDER BY member_id", [org_id])
+        ]
 
     def leading_orgs_at(self, hierarchy: str, path: str, besides: str | None = None) -> list[OrgRecord]:
         """Orgs standing exactly at ``path`` (``/``-joined) in ``hierarchy`` and led through it (H3)."""
         column = "local_path" if hierarchy == "local" else "vertical_path"
-        rows = self.db.query(f"SELECT * FROM dir_orgs WHERE {column} = ? AND org_id <> ? ORDER BY org_id",
-                             [path, besides or ""])
+        rows = self.db.query(
+            f"SELECT * FROM dir_orgs WHERE {column} = ? AND org_id <> ? ORDER BY org_id", [path, besides or ""]
+        )
         return [o for o in (OrgRecord(**r) for r in rows) if o.leading_hierarchy == hierarchy]
 
     def orgs_in(self, scope: Scope) -> list[OrgRecord]:

@@ -8,8 +8,12 @@ TODAY = dt.date(2026, 5, 1)  # nominating
 RECOMMENDING = dt.date(2026, 6, 2)
 PUBLICITY = dt.date(2026, 6, 12)
 GRANT = dt.date(2026, 6, 28)
-TIMETABLE = {"nomination_until": "2026-05-31", "publicity_from": "2026-06-10", "publicity_until": "2026-06-20",
-             "grant_on": "2026-06-28"}
+TIMETABLE = {
+    "nomination_until": "2026-05-31",
+    "publicity_from": "2026-06-10",
+    "publicity_until": "2026-06-20",
+    "grant_on": "2026-06-28",
+}
 ORG_TITLE = "先进基层党组织"
 MEMBER_TITLE = "优秀共产党员"
 
@@ -26,8 +30,9 @@ def admin(stack, scope: str) -> dict:
     return stack.token("org_admin", f"adm-{scope}", [scope])
 
 
-async def call(stack, method: str, path: str, who: dict | None = None, status: int = 200, body: dict | None = None,
-               **params) -> dict:
+async def call(
+    stack, method: str, path: str, who: dict | None = None, status: int = 200, body: dict | None = None, **params
+) -> dict:
     r = await stack.http.request(method, f"/api/awards{path}", json=body, headers=who or {}, params=params or None)
     assert r.status_code == status, f"{method} {path}: {r.status_code} {r.text}"
     if status >= 400:
@@ -46,12 +51,24 @@ async def get(stack, path: str, who: dict, status: int = 200, **params) -> dict:
 
 
 def campaign_body(opener: str, scope: str, titles: list[dict], name: str = "2026年七一表彰") -> dict:
-    return {"opener_org_id": opener, "scope": scope, "name": name, "kind": "qiyi", "year": 2026, "titles": titles,
-            **TIMETABLE}
+    return {
+        "opener_org_id": opener,
+        "scope": scope,
+        "name": name,
+        "kind": "qiyi",
+        "year": 2026,
+        "titles": titles,
+        **TIMETABLE,
+    }
 
 
 def nomination_body(nominee: str, title: str = ORG_TITLE, kind: str = "org") -> dict:
-    return {"title": title, "nominee_type": kind, "nominee_id": nominee, "deeds": f"{nominee} 带领群众共同致富，事迹突出"}
+    return {
+        "title": title,
+        "nominee_type": kind,
+        "nominee_id": nominee,
+        "deeds": f"{nominee} 带领群众共同致富，事迹突出",
+    }
 
 
 async def climb(stack, nomination_id: str, scopes_or_tokens: list) -> dict:

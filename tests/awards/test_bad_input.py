@@ -1,8 +1,19 @@
 """Bad input, wrong actors and illegal transitions are refused with problem+json (Chinese and English
 titles) and record nothing (DESIGN.md; A1, A3–A6, H3, H4)."""
 
-from .helpers import (ORG_TITLE, RECOMMENDING, TIMETABLE, TODAY, admin, at, campaign_body, get,
-                      nomination_body, post, superior)
+from .helpers import (
+    ORG_TITLE,
+    RECOMMENDING,
+    TIMETABLE,
+    TODAY,
+    admin,
+    at,
+    campaign_body,
+    get,
+    nomination_body,
+    post,
+    superior,
+)
 
 CITY = "local:13/1301"
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -11,8 +22,9 @@ MISSING = "00000000-0000-4000-8000-000000000000"
 async def test_bad_input_is_refused_and_changes_nothing(awards):
     at(awards, TODAY)
     city = admin(awards, CITY)
-    cid = (await post(awards, "/campaigns", campaign_body("P1301", CITY, [{"name": ORG_TITLE, "quota": 1}]), city,
-                      201))["campaign_id"]
+    cid = (
+        await post(awards, "/campaigns", campaign_body("P1301", CITY, [{"name": ORG_TITLE, "quota": 1}]), city, 201)
+    )["campaign_id"]
     app = awards["awards"].app
     before = app.recorder.max_notification_id()
     body = campaign_body("P1301", CITY, [{"name": ORG_TITLE, "quota": 1}])
@@ -31,24 +43,59 @@ async def test_bad_input_is_refused_and_changes_nothing(awards):
         ("/campaigns", body, superior(awards, "local:13/1301/130102"), 403, "forbidden"),
         ("/campaigns", {**body, "name": "x" * 101}, city, 422, "invalid-input"),
         # nominating (A3, A4)
-        (f"/campaigns/{cid}/nominations", nomination_body("VIL1", "优秀党务工作者"), awards.secretary("VIL1"), 422,
-         "unknown-title"),
-        (f"/campaigns/{cid}/nominations", nomination_body("M1", ORG_TITLE, "member"), awards.secretary("VIL1"), 422,
-         "nominee-type"),
-        (f"/campaigns/{cid}/nominations", nomination_body("M99", ORG_TITLE, "member"), awards.secretary("VIL1"), 404,
-         "member-not-found"),
+        (
+            f"/campaigns/{cid}/nominations",
+            nomination_body("VIL1", "优秀党务工作者"),
+            awards.secretary("VIL1"),
+            422,
+            "unknown-title",
+        ),
+        (
+            f"/campaigns/{cid}/nominations",
+            nomination_body("M1", ORG_TITLE, "member"),
+            awards.secretary("VIL1"),
+            422,
+            "nominee-type",
+        ),
+        (
+            f"/campaigns/{cid}/nominations",
+            nomination_body("M99", ORG_TITLE, "member"),
+            awards.secretary("VIL1"),
+            404,
+            "member-not-found",
+        ),
         (f"/campaigns/{cid}/nominations", nomination_body("VIL1"), awards.secretary("COM1"), 403, "forbidden"),
         (f"/campaigns/{cid}/nominations", nomination_body("VIL1"), superior(awards, CITY), 403, "forbidden"),
-        (f"/campaigns/{cid}/nominations", {**nomination_body("VIL1"), "deeds": ""}, awards.secretary("VIL1"), 422,
-         "invalid-input"),
+        (
+            f"/campaigns/{cid}/nominations",
+            {**nomination_body("VIL1"), "deeds": ""},
+            awards.secretary("VIL1"),
+            422,
+            "invalid-input",
+        ),
         (f"/campaigns/{cid}/nominations", nomination_body("VIL1"), awards.secretary("VIL1"), 409, "ineligible"),
         (f"/campaigns/{cid}/nominations", nomination_body("VIL2"), awards.secretary("VIL2"), 409, "outside-campaign"),
-        (f"/campaigns/{MISSING}/nominations", nomination_body("VIL1"), awards.secretary("VIL1"), 404,
-         "campaign-not-found"),
-        (f"/campaigns/{cid}/overrides", {"title": ORG_TITLE, "nominee_type": "member", "nominee_id": "M1",
-                                         "reason": "r"}, city, 422, "nominee-type"),
-        (f"/campaigns/{cid}/overrides", {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "VIL1",
-                                         "reason": "r"}, superior(awards, "local:13/1301/130102"), 403, "forbidden"),
+        (
+            f"/campaigns/{MISSING}/nominations",
+            nomination_body("VIL1"),
+            awards.secretary("VIL1"),
+            404,
+            "campaign-not-found",
+        ),
+        (
+            f"/campaigns/{cid}/overrides",
+            {"title": ORG_TITLE, "nominee_type": "member", "nominee_id": "M1", "reason": "r"},
+            city,
+            422,
+            "nominee-type",
+        ),
+        (
+            f"/campaigns/{cid}/overrides",
+            {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "VIL1", "reason": "r"},
+            superior(awards, "local:13/1301/130102"),
+            403,
+            "forbidden",
+        ),
         # deciding, objecting, granting, exemplars
         (f"/nominations/{MISSING}/pass", {}, city, 404, "nomination-not-found"),
         (f"/nominations/{MISSING}/objections", {"text": "x" * 2001}, None, 422, "invalid-input"),
@@ -56,10 +103,20 @@ async def test_bad_input_is_refused_and_changes_nothing(awards):
         (f"/campaigns/{cid}/grant", None, city, 409, "campaign-phase"),
         (f"/campaigns/{cid}/grant", None, awards.secretary("VIL1"), 403, "forbidden"),
         ("/exemplars", {"nomination_id": MISSING, "citation": "c"}, city, 404, "nomination-not-found"),
-        (f"/exemplars/{MISSING}/studies", {"learner_type": "org", "learner_id": "COM1", "form": "专题学习"},
-         awards.secretary("COM1"), 404, "exemplar-not-found"),
-        (f"/exemplars/{MISSING}/studies", {"learner_type": "org", "learner_id": "COM1", "form": "看电影"},
-         awards.secretary("COM1"), 422, "invalid-input"),
+        (
+            f"/exemplars/{MISSING}/studies",
+            {"learner_type": "org", "learner_id": "COM1", "form": "专题学习"},
+            awards.secretary("COM1"),
+            404,
+            "exemplar-not-found",
+        ),
+        (
+            f"/exemplars/{MISSING}/studies",
+            {"learner_type": "org", "learner_id": "COM1", "form": "看电影"},
+            awards.secretary("COM1"),
+            422,
+            "invalid-input",
+        ),
     ]
     for path, payload, who, status, slug in cases:
         problem = await post(awards, path, payload, who, status)

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from services.awards.campaign import Campaign
 from services.awards.domain import leading_chain, nomination_id
-from services.awards.nomination import Nomination
 from services.awards.eligibility import assess, member_reasons, org_reasons
 from services.awards.exemplars import Exemplar, Study
+from services.awards.nomination import Nomination
 from shared.errors import Invalid, Refused
 from shared.scope import Position, Scope
 
@@ -21,23 +21,52 @@ PUBLICITY = dt.date(2026, 6, 12)
 GRANT = dt.date(2026, 6, 28)
 LEVELS = ["local:13/1301/130102", "local:13/1301"]
 ELIGIBLE = {"eligible": True, "reasons": [], "facts": {}, "override": None}
-TITLES = [{"name": "先进基层党组织", "quota": 1}, {"name": "优秀共产党员", "quota": 2},
-          {"name": "最美共产党员", "subject": "member", "quota": 1}]
+TITLES = [
+    {"name": "先进基层党组织", "quota": 1},
+    {"name": "优秀共产党员", "quota": 2},
+    {"name": "最美共产党员", "subject": "member", "quota": 1},
+]
 
 
 def campaign(titles=TITLES, **dates) -> Campaign:
-    args = dict(nomination_until=dt.date(2026, 5, 31), publicity_from=dt.date(2026, 6, 10),
-                publicity_until=dt.date(2026, 6, 20), grant_on=GRANT)
+    args = dict(
+        nomination_until=dt.date(2026, 5, 31),
+        publicity_from=dt.date(2026, 6, 10),
+        publicity_until=dt.date(2026, 6, 20),
+        grant_on=GRANT,
+    )
     args.update(dates)
-    return Campaign.open(org=ORG, trace={}, name="七一表彰", kind="qiyi", year=2026, scope="local:13/1301",
-                         opener_org_id="P1301", titles=titles, opened_by="admin", today=TODAY, **args)
+    return Campaign.open(
+        org=ORG,
+        trace={},
+        name="七一表彰",
+        kind="qiyi",
+        year=2026,
+        scope="local:13/1301",
+        opener_org_id="P1301",
+        titles=titles,
+        opened_by="admin",
+        today=TODAY,
+        **args,
+    )
 
 
-def nominate(c: Campaign, nominee: str = "VIL1", title: str = "先进基层党组织", kind: str = "org",
-             eligibility: dict = ELIGIBLE) -> Nomination:
-    return Nomination.nominate(campaign=c, org=VIL1, trace={}, title=title, nominee_type=kind, nominee_id=nominee,
-                               levels=LEVELS, deeds="带领群众脱贫致富", nominated_by="S-VIL1", eligibility=eligibility,
-                               today=TODAY)
+def nominate(
+    c: Campaign, nominee: str = "VIL1", title: str = "先进基层党组织", kind: str = "org", eligibility: dict = ELIGIBLE
+) -> Nomination:
+    return Nomination.nominate(
+        campaign=c,
+        org=VIL1,
+        trace={},
+        title=title,
+        nominee_type=kind,
+        nominee_id=nominee,
+        levels=LEVELS,
+        deeds="带领群众脱贫致富",
+        nominated_by="S-VIL1",
+        eligibility=eligibility,
+        today=TODAY,
+    )
 
 
 def shortlisted(c: Campaign, nominee: str = "VIL1", **kw) -> Nomination:
@@ -50,9 +79,13 @@ def shortlisted(c: Campaign, nominee: str = "VIL1", **kw) -> Nomination:
 def test_a1_titles_standard_and_local_with_quotas():
     c = campaign()
     assert c.titles["先进基层党组织"]["subject"] == "org" and c.titles["最美共产党员"]["subject"] == "member"
-    for bad in ([], [{"name": "最美共产党员", "quota": 1}], [{"name": "先进基层党组织", "quota": 0}],
-                [{"name": "优秀共产党员", "subject": "org", "quota": 1}],
-                [{"name": "优秀共产党员", "quota": 1}, {"name": "优秀共产党员", "quota": 2}]):
+    for bad in (
+        [],
+        [{"name": "最美共产党员", "quota": 1}],
+        [{"name": "先进基层党组织", "quota": 0}],
+        [{"name": "优秀共产党员", "subject": "org", "quota": 1}],
+        [{"name": "优秀共产党员", "quota": 1}, {"name": "优秀共产党员", "quota": 2}],
+    ):
         with pytest.raises(Invalid):
             campaign(titles=bad)
 
@@ -64,7 +97,11 @@ def test_a5_timetable_runs_nomination_then_publicity_then_grant():
         campaign(grant_on=dt.date(2026, 6, 15))  # grant inside publicity
     c = campaign()
     assert [c.phase(d) for d in (TODAY, dt.date(2026, 6, 1), PUBLICITY, GRANT)] == [
-        "nominating", "recommending", "publicity", "awaiting_grant"]
+        "nominating",
+        "recommending",
+        "publicity",
+        "awaiting_grant",
+    ]
 
 
 def test_a3_nomination_climbs_level_by_level_then_is_shortlisted():
@@ -82,8 +119,11 @@ def test_a3_nomination_climbs_level_by_level_then_is_shortlisted():
         n.pass_level("admin", "", VIL1, {})  # the top level shortlists instead
     n.shortlist(c, "admin", "", TODAY, VIL1, {})
     assert n.state == "shortlisted" and c.candidates() == [str(n.id)]
-    for illegal in (lambda: n.hold("x", "r", VIL1, {}), lambda: n.reject("x", "r", VIL1, {}),
-                    lambda: n.revoke("r", "x", TODAY, VIL1, {})):
+    for illegal in (
+        lambda: n.hold("x", "r", VIL1, {}),
+        lambda: n.reject("x", "r", VIL1, {}),
+        lambda: n.revoke("r", "x", TODAY, VIL1, {}),
+    ):
         with pytest.raises(Refused):
             illegal()
 
@@ -194,37 +234,84 @@ def test_a7_exemplars_come_from_the_honoured_and_are_studied():
     e.promote("tour", "先进事迹巡回报告", GRANT, "sup", VIL1, {})
     with pytest.raises(Invalid):
         e.promote("billboard", "x", GRANT, "sup", VIL1, {})
-    s = Study.record(exemplar=e, learner_type="org", learner_id="COM1", form="专题学习", on=GRANT, today=GRANT, by="S",
-                     org={"id": "COM1", "local": ["13"], "vertical": []}, trace={})
+    s = Study.record(
+        exemplar=e,
+        learner_type="org",
+        learner_id="COM1",
+        form="专题学习",
+        on=GRANT,
+        today=GRANT,
+        by="S",
+        org={"id": "COM1", "local": ["13"], "vertical": []},
+        trace={},
+    )
     assert s.exemplar_id == str(e.id)
     with pytest.raises(Invalid):  # not in the future, not from itself
-        Study.record(exemplar=e, learner_type="org", learner_id="VIL1", form="专题学习", on=GRANT, today=GRANT, by="S",
-                     org=VIL1, trace={})
+        Study.record(
+            exemplar=e,
+            learner_type="org",
+            learner_id="VIL1",
+            form="专题学习",
+            on=GRANT,
+            today=GRANT,
+            by="S",
+            org=VIL1,
+            trace={},
+        )
     e.withdraw("表彰已撤销", VIL1, {})
     with pytest.raises(Refused):
         e.promote("media", "报道", GRANT, "sup", VIL1, {})
 
 
-grades = st.one_of(st.none(), st.fixed_dictionaries({
-    "year": st.integers(2020, 2027), "grade": st.sampled_from(["先进", "一般", "后进"]), "advanced": st.booleans()}))
-rects = st.one_of(st.none(), st.fixed_dictionaries({
-    "year": st.integers(2020, 2027), "track": st.sampled_from(["巩固", "推动", "整顿"]),
-    "accepted": st.sampled_from([None, 0, 1])}))
+grades = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {"year": st.integers(2020, 2027), "grade": st.sampled_from(["先进", "一般", "后进"]), "advanced": st.booleans()}
+    ),
+)
+rects = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "year": st.integers(2020, 2027),
+            "track": st.sampled_from(["巩固", "推动", "整顿"]),
+            "accepted": st.sampled_from([None, 0, 1]),
+        }
+    ),
+)
 
 
 @given(grades, rects)
 def test_a4_org_eligible_iff_recent_top_grade_and_no_open_rectification(grade, rect):
-    eligible = (grade is not None and grade["year"] >= 2025 and grade["advanced"]
-                and not (rect and rect["track"] == "整顿" and rect["accepted"] != 1))
+    eligible = (
+        grade is not None
+        and grade["year"] >= 2025
+        and grade["advanced"]
+        and not (rect and rect["track"] == "整顿" and rect["accepted"] != 1)
+    )
     reasons = org_reasons({"grade": grade, "rectification": rect}, 2026)
     assert (not reasons) == eligible
     assert all(" / " in r for r in reasons)  # Chinese / English
 
 
-@given(st.one_of(st.none(), st.fixed_dictionaries({"year": st.integers(2020, 2027), "score": st.floats(0, 100),
-                                                    "grade": st.sampled_from(["优秀", "合格", "基本合格", "不合格"])})),
-       st.lists(st.fixed_dictionaries({"pledge_id": st.just("p"), "score": st.floats(0, 100),
-                                       "grade": st.sampled_from(["满意", "不满意"])}), max_size=3))
+@given(
+    st.one_of(
+        st.none(),
+        st.fixed_dictionaries(
+            {
+                "year": st.integers(2020, 2027),
+                "score": st.floats(0, 100),
+                "grade": st.sampled_from(["优秀", "合格", "基本合格", "不合格"]),
+            }
+        ),
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {"pledge_id": st.just("p"), "score": st.floats(0, 100), "grade": st.sampled_from(["满意", "不满意"])}
+        ),
+        max_size=3,
+    ),
+)
 def test_a4_member_needs_a_passing_democratic_result_and_no_failed_pledge(dem, pledges):
     ok_dem = dem is not None and dem["year"] >= 2025 and dem["score"] >= 60 and dem["grade"] != "不合格"
     ok_pledges = all(p["score"] >= 60 and p["grade"] != "不满意" for p in pledges)
@@ -237,9 +324,13 @@ def test_a4_member_needs_a_passing_democratic_result_and_no_failed_pledge(dem, p
 def test_a3_h3_chain_skips_levels_without_a_leading_org():
     vil1 = ("13", "1301", "130102", "130102001")
     assert leading_chain("local", vil1, ("13",), lambda p: p != "13/1301/130102/130102001") == [
-        "local:13/1301/130102", "local:13/1301", "local:13"]
+        "local:13/1301/130102",
+        "local:13/1301",
+        "local:13",
+    ]
     assert leading_chain("vertical", ("tax", "13", "1301", "130102"), ("tax", "13"), lambda p: False) == [
-        "vertical:tax/13"]
+        "vertical:tax/13"
+    ]
     assert leading_chain("local", ("13",), (), lambda p: True) == ["local:13", "local:*"]
 
 

@@ -7,8 +7,21 @@ from cloudevents.core.bindings.http import HTTPMessage, from_binary_event
 from shared.envelope import Envelope
 
 from .foreign import Foreign
-from .helpers import (GRANT, MEMBER_TITLE, ORG_TITLE, PUBLICITY, TODAY, admin, at, campaign_body, climb, get,
-                      nomination_body, post, superior)
+from .helpers import (
+    GRANT,
+    MEMBER_TITLE,
+    ORG_TITLE,
+    PUBLICITY,
+    TODAY,
+    admin,
+    at,
+    campaign_body,
+    climb,
+    get,
+    nomination_body,
+    post,
+    superior,
+)
 
 DISTRICT, BRIDGE, CITY = "local:13/1301/130102", "local:13/1301/130104", "local:13/1301"
 OBJECTION = "该村集体账目长期不公开"  # an objector's words: kept out of the bus
@@ -23,14 +36,24 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
     await awards.settle()
 
     city = admin(awards, CITY)
-    cid = (await post(awards, "/campaigns", campaign_body("P1301", CITY, [
-        {"name": ORG_TITLE, "quota": 2}, {"name": MEMBER_TITLE, "quota": 1}]), city, 201))["campaign_id"]
+    cid = (
+        await post(
+            awards,
+            "/campaigns",
+            campaign_body("P1301", CITY, [{"name": ORG_TITLE, "quota": 2}, {"name": MEMBER_TITLE, "quota": 1}]),
+            city,
+            201,
+        )
+    )["campaign_id"]
     ids = {}
-    for nominee, title, kind, org, chain in (("VIL1", ORG_TITLE, "org", "VIL1", [DISTRICT, city]),
-                                             ("BANK1", ORG_TITLE, "org", "BANK1", [BRIDGE, city]),
-                                             ("M1", MEMBER_TITLE, "member", "VIL1", [DISTRICT, city])):
-        n = await post(awards, f"/campaigns/{cid}/nominations", nomination_body(nominee, title, kind),
-                       awards.secretary(org), 201)
+    for nominee, title, kind, org, chain in (
+        ("VIL1", ORG_TITLE, "org", "VIL1", [DISTRICT, city]),
+        ("BANK1", ORG_TITLE, "org", "BANK1", [BRIDGE, city]),
+        ("M1", MEMBER_TITLE, "member", "VIL1", [DISTRICT, city]),
+    ):
+        n = await post(
+            awards, f"/campaigns/{cid}/nominations", nomination_body(nominee, title, kind), awards.secretary(org), 201
+        )
         ids[nominee] = n["nomination_id"]
         assert (await climb(awards, n["nomination_id"], chain))["state"] == "shortlisted"
     vil1, bank1, m1 = ids["VIL1"], ids["BANK1"], ids["M1"]
@@ -46,7 +69,15 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
     assert [(c["campaign_id"], c["opener_org_id"]) for c in listed["items"]] == [(cid, "P1301")]
     page = await awards.http.get(f"/awards/campaigns/{cid}/publicity")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    for shown in ("一村党支部", "银行桥西支行党支部", "党员 M1", "VIL1 带领群众共同致富", "公示", "Publicity", 'name="text"'):
+    for shown in (
+        "一村党支部",
+        "银行桥西支行党支部",
+        "党员 M1",
+        "VIL1 带领群众共同致富",
+        "公示",
+        "Publicity",
+        'name="text"',
+    ):
         assert shown in page.text
     sent = await awards.http.post(f"/awards/campaigns/{cid}/publicity", data={"nomination_id": vil1, "text": OBJECTION})
     assert sent.status_code == 201 and "异议已收到" in sent.text
@@ -64,10 +95,19 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
         n = await get(awards, f"/nominations/{nomination_id}", city)
         assert n["objections"][0]["text"] in (OBJECTION, "该同志存在违规经商问题")
         oid = n["objections"][0]["objection_id"]
-        await post(awards, f"/nominations/{nomination_id}/objections/{oid}/resolve",
-                   {"upheld": upheld, "reason": "经组织核实"}, superior(awards, DISTRICT), 403)  # not the campaign's
-        n = await post(awards, f"/nominations/{nomination_id}/objections/{oid}/resolve",
-                       {"upheld": upheld, "reason": "经组织核实"}, city)
+        await post(
+            awards,
+            f"/nominations/{nomination_id}/objections/{oid}/resolve",
+            {"upheld": upheld, "reason": "经组织核实"},
+            superior(awards, DISTRICT),
+            403,
+        )  # not the campaign's
+        n = await post(
+            awards,
+            f"/nominations/{nomination_id}/objections/{oid}/resolve",
+            {"upheld": upheld, "reason": "经组织核实"},
+            city,
+        )
         assert n["state"] == ("withdrawn" if upheld else "shortlisted")
     granted = await post(awards, f"/campaigns/{cid}/grant", None, city)
     assert granted["phase"] == "granted" and sorted(granted["shortlist"][ORG_TITLE]) == sorted([vil1, bank1])
@@ -85,23 +125,53 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
     # A7 exemplar selected from the honoured by a leading superior, promoted, and learnt from
     await post(awards, "/exemplars", {"nomination_id": m1, "citation": "x"}, superior(awards, DISTRICT), 409)
     await post(awards, "/exemplars", {"nomination_id": vil1, "citation": "x"}, superior(awards, BRIDGE), 403)
-    exemplar = await post(awards, "/exemplars", {"nomination_id": vil1, "citation": "扎根乡村、带富一方"},
-                          superior(awards, DISTRICT), 201)
+    exemplar = await post(
+        awards, "/exemplars", {"nomination_id": vil1, "citation": "扎根乡村、带富一方"}, superior(awards, DISTRICT), 201
+    )
     eid = exemplar["exemplar_id"]
-    await post(awards, f"/exemplars/{eid}/promotions", {"kind": "tour", "headline": "一村先进事迹巡回宣讲",
-                                                        "on": "2026-06-30"}, city, 201)
-    await post(awards, f"/exemplars/{eid}/studies", {"learner_type": "org", "learner_id": "COM1", "form": "专题学习",
-                                                     "on": "2026-06-28"}, awards.secretary("COM1"), 201)
-    await post(awards, f"/exemplars/{eid}/studies", {"learner_type": "member", "learner_id": "M6", "form": "观看宣讲"},
-               awards.member("M6", "COM1"), 201)
-    await post(awards, f"/exemplars/{eid}/studies", {"learner_type": "member", "learner_id": "M6", "form": "观看宣讲"},
-               awards.member("M1", "VIL1"), 403)  # a member records their own study only
+    await post(
+        awards,
+        f"/exemplars/{eid}/promotions",
+        {"kind": "tour", "headline": "一村先进事迹巡回宣讲", "on": "2026-06-30"},
+        city,
+        201,
+    )
+    await post(
+        awards,
+        f"/exemplars/{eid}/studies",
+        {"learner_type": "org", "learner_id": "COM1", "form": "专题学习", "on": "2026-06-28"},
+        awards.secretary("COM1"),
+        201,
+    )
+    await post(
+        awards,
+        f"/exemplars/{eid}/studies",
+        {"learner_type": "member", "learner_id": "M6", "form": "观看宣讲"},
+        awards.member("M6", "COM1"),
+        201,
+    )
+    await post(
+        awards,
+        f"/exemplars/{eid}/studies",
+        {"learner_type": "member", "learner_id": "M6", "form": "观看宣讲"},
+        awards.member("M1", "VIL1"),
+        403,
+    )  # a member records their own study only
     await awards.settle()
     report = await get(awards, "/studies", superior(awards, BRIDGE), scope=BRIDGE, year=2026)
     learners = sorted((s["learner_type"], s["learner_id"]) for s in report["studies"])
     assert learners == [("member", "M6"), ("org", "COM1")]
-    assert report["by_exemplar"] == [{"exemplar_id": eid, "type": "org", "id": "VIL1", "org_id": "VIL1",
-                                      "title": ORG_TITLE, "studies": 2, "learners": ["member:M6", "org:COM1"]}]
+    assert report["by_exemplar"] == [
+        {
+            "exemplar_id": eid,
+            "type": "org",
+            "id": "VIL1",
+            "org_id": "VIL1",
+            "title": ORG_TITLE,
+            "studies": 2,
+            "learners": ["member:M6", "org:COM1"],
+        }
+    ]
     assert (await get(awards, "/studies", superior(awards, DISTRICT), scope=DISTRICT))["studies"] == []
     listed = await get(awards, "/exemplars", city, scope=CITY)
     assert [(e["nominee_id"], e["promotions"], e["active"]) for e in listed["items"]] == [("VIL1", 1, True)]
@@ -131,5 +201,7 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
         assert env.verify_link()
         assert OBJECTION.encode() not in m.data and "带领群众共同致富".encode() not in m.data
     granted_subjects = sorted(m.subject for m in msgs if m.subject.split(".")[2] == "granted")
-    assert granted_subjects == ["cxzy.awards.granted.13.1301.130102.130102001._._._._.VIL1",
-                                "cxzy.awards.granted.13.1301.130104._.icbc.13.1301._.BANK1"]
+    assert granted_subjects == [
+        "cxzy.awards.granted.13.1301.130102.130102001._._._._.VIL1",
+        "cxzy.awards.granted.13.1301.130104._.icbc.13.1301._.BANK1",
+    ]

@@ -3,8 +3,19 @@ levels for each management mode, quotas, and eligibility judged on grading, eval
 that arrive over the bus."""
 
 from .foreign import Foreign
-from .helpers import (MEMBER_TITLE, ORG_TITLE, TODAY, admin, at, campaign_body, climb, get, nomination_body, post,
-                      superior)
+from .helpers import (
+    MEMBER_TITLE,
+    ORG_TITLE,
+    TODAY,
+    admin,
+    at,
+    campaign_body,
+    climb,
+    get,
+    nomination_body,
+    post,
+    superior,
+)
 
 DISTRICT, BRIDGE, CITY = "local:13/1301/130102", "local:13/1301/130104", "local:13/1301"
 
@@ -29,8 +40,13 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     await awards.settle()
 
     province = admin(awards, "local:13")
-    campaign = await post(awards, "/campaigns", campaign_body("P13", "local:13", [
-        {"name": ORG_TITLE, "quota": 2}, {"name": MEMBER_TITLE, "quota": 1}]), province, 201)
+    campaign = await post(
+        awards,
+        "/campaigns",
+        campaign_body("P13", "local:13", [{"name": ORG_TITLE, "quota": 2}, {"name": MEMBER_TITLE, "quota": 1}]),
+        province,
+        201,
+    )
     cid = campaign["campaign_id"]
     assert campaign["phase"] == "nominating"
 
@@ -74,10 +90,20 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     # A4 from the record: COM1 (graded 一般) is refused with the reason, until the province records an override
     refused = await nominate(awards, cid, "COM1", "COM1", 409)
     assert refused["type"].endswith("/ineligible") and "一般" in refused["reasons"][0]
-    await post(awards, f"/campaigns/{cid}/overrides", {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "COM1",
-                                                       "reason": "疫情防控中表现突出"}, superior(awards, CITY), 403)
-    await post(awards, f"/campaigns/{cid}/overrides", {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "COM1",
-                                                       "reason": "疫情防控中表现突出"}, province, 201)
+    await post(
+        awards,
+        f"/campaigns/{cid}/overrides",
+        {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "COM1", "reason": "疫情防控中表现突出"},
+        superior(awards, CITY),
+        403,
+    )
+    await post(
+        awards,
+        f"/campaigns/{cid}/overrides",
+        {"title": ORG_TITLE, "nominee_type": "org", "nominee_id": "COM1", "reason": "疫情防控中表现突出"},
+        province,
+        201,
+    )
     n = await nominate(awards, cid, "COM1", "COM1")
     assert n["eligibility"]["eligible"] is False and n["eligibility"]["override"]["reason"] == "疫情防控中表现突出"
     com1 = n["nomination_id"]
@@ -114,5 +140,9 @@ async def test_a3_h3_chain_per_mode_quotas_and_a4_eligibility_from_events(awards
     assert [i["nominee_id"] for i in queue["items"]] == ["COM1"]
     city_view = await get(awards, "/nominations", superior(awards, CITY), scope=CITY, campaign_id=cid)
     assert {i["nominee_id"]: i["state"] for i in city_view["items"]} == {
-        "VIL1": "shortlisted", "BANK1": "shortlisted", "COM1": "pending", "M1": "rejected"}
+        "VIL1": "shortlisted",
+        "BANK1": "shortlisted",
+        "COM1": "pending",
+        "M1": "rejected",
+    }
     await get(awards, "/nominations", superior(awards, CITY), 403, scope="local:13")  # outside its subtree (H4)

@@ -72,12 +72,22 @@ async def test_rebuild_applies_every_pledge_and_samples_memory(history, store):
 
 
 def test_report_names_each_missing_figure_and_renders(tmp_path):
-    figure = {"value": 10.0, "unit": "events/s", "baseline": 20.0, "baseline_name": "raw", "ratio": 0.5,
-              "target_ratio": 0.5}
-    result = {"mode": "quick", "started": "2026-11-23T10:00:00Z", "seconds": 1.0, "load_average": {
-        "start": (1.0, 1.0, 1.0), "end": (1.0, 1.0, 1.0)}, "machine": {
-        "cpus": 2, "memory_gb": 8, "python": "3.11", "postgres": "PostgreSQL 15", "nats_server": "v2"},
-        "figures": {"relay_throughput": {"sqlite": figure, "postgres": {"error": "boom"}}}}
+    figure = {
+        "value": 10.0,
+        "unit": "events/s",
+        "baseline": 20.0,
+        "baseline_name": "raw",
+        "ratio": 0.5,
+        "target_ratio": 0.5,
+    }
+    result = {
+        "mode": "quick",
+        "started": "2026-11-23T10:00:00Z",
+        "seconds": 1.0,
+        "load_average": {"start": (1.0, 1.0, 1.0), "end": (1.0, 1.0, 1.0)},
+        "machine": {"cpus": 2, "memory_gb": 8, "python": "3.11", "postgres": "PostgreSQL 15", "nats_server": "v2"},
+        "figures": {"relay_throughput": {"sqlite": figure, "postgres": {"error": "boom"}}},
+    }
     gaps = report.missing(result, ["sqlite", "postgres"])
     assert "relay_throughput/postgres" in gaps and "relay_throughput/sqlite" not in gaps
     assert "scope_fanout/bus" in gaps and len(gaps) == 2 * 5 - 1 + 1

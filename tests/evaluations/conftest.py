@@ -19,10 +19,18 @@ def today() -> dt.date:
 
 
 def round_body(subject_type: str, subject_id: str, purpose: str, **overrides) -> dict:
-    body = {"subject_type": subject_type, "subject_id": subject_id, "purpose": purpose, "year": today().year,
-            "modes": {"self": 20, "peer": 50, "leader": 30}, "start": today().isoformat(),
-            "end": (today() + dt.timedelta(days=7)).isoformat(), "min_participation": 0.5, "eligible": 4,
-            "publish": True}
+    body = {
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "purpose": purpose,
+        "year": today().year,
+        "modes": {"self": 20, "peer": 50, "leader": 30},
+        "start": today().isoformat(),
+        "end": (today() + dt.timedelta(days=7)).isoformat(),
+        "min_participation": 0.5,
+        "eligible": 4,
+        "publish": True,
+    }
     return body | overrides
 
 

@@ -27,9 +27,21 @@ DURING, AFTER = dt.date(2026, 3, 5), dt.date(2026, 3, 15)
 
 
 def open_round(**overrides) -> EvaluationRound:
-    args = {"round_id": uuid.uuid4(), "org": ORG, "trace": {}, "subject_type": "member", "subject_id": "M1",
-            "purpose": "democratic", "year": 2026, "modes": {"self": 20, "peer": 50, "leader": 30}, "start": START,
-            "end": END, "min_participation": 0.5, "eligible": 4, "publish": False}
+    args = {
+        "round_id": uuid.uuid4(),
+        "org": ORG,
+        "trace": {},
+        "subject_type": "member",
+        "subject_id": "M1",
+        "purpose": "democratic",
+        "year": 2026,
+        "modes": {"self": 20, "peer": 50, "leader": 30},
+        "start": START,
+        "end": END,
+        "min_participation": 0.5,
+        "eligible": 4,
+        "publish": False,
+    }
     args.update(overrides)
     return EvaluationRound.open(**args)
 
@@ -48,7 +60,8 @@ def test_p7_weights_sum_to_one_or_to_a_hundred():
 
 
 weights = st.dictionaries(st.sampled_from(list(MODES)), st.floats(0.01, 10), min_size=1).map(
-    lambda w: {m: v / sum(w.values()) for m, v in w.items()})
+    lambda w: {m: v / sum(w.values()) for m, v in w.items()}
+)
 scores = st.lists(st.floats(0, 100, allow_nan=False), max_size=8)
 
 
@@ -86,7 +99,10 @@ def test_p7_scaling_all_weights_changes_nothing_and_silent_modes_drop_out(w, fac
 
 @given(st.floats(0, 100), st.floats(0, 100))
 def test_e6_grades_are_monotonic_in_the_score(a, b):
-    for purpose, ladder in (("democratic", ["不合格", "基本合格", "合格", "优秀"]), ("window", ["不满意", "基本满意", "比较满意", "满意"])):
+    for purpose, ladder in (
+        ("democratic", ["不合格", "基本合格", "合格", "优秀"]),
+        ("window", ["不满意", "基本满意", "比较满意", "满意"]),
+    ):
         lo, hi = sorted((a, b))
         assert ladder.index(grade_for(purpose, lo)) <= ladder.index(grade_for(purpose, hi))
 
@@ -154,10 +170,18 @@ def test_e5_one_rater_one_device_one_vote_per_round_and_only_within_the_period()
     assert r.participation()["participated"] == 1
 
 
-@pytest.mark.parametrize("overrides", [
-    {"subject_type": "building"}, {"purpose": "gossip"}, {"purpose": "democratic", "subject_type": "org"},
-    {"end": START - dt.timedelta(days=1)}, {"min_participation": 1.5}, {"eligible": 0}, {"modes": {"peer": 0.4}},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"subject_type": "building"},
+        {"purpose": "gossip"},
+        {"purpose": "democratic", "subject_type": "org"},
+        {"end": START - dt.timedelta(days=1)},
+        {"min_participation": 1.5},
+        {"eligible": 0},
+        {"modes": {"peer": 0.4}},
+    ],
+)
 def test_e6_bad_rounds_are_refused(overrides):
     with pytest.raises(Invalid):
         open_round(**overrides)
@@ -199,8 +223,13 @@ def test_p7_policies_are_versioned_and_validated():
 def test_e5_a_round_may_use_its_own_satisfaction_scale():
     default = open_round(modes={"mass": 1}, subject_type="window", subject_id="W1", purpose="window")
     assert default.scale_score("比较满意") == 80.0
-    r = open_round(modes={"mass": 1}, subject_type="window", subject_id="W1", purpose="window",
-                   scale={"好": 100, "中": 60, "差": 0})
+    r = open_round(
+        modes={"mass": 1},
+        subject_type="window",
+        subject_id="W1",
+        purpose="window",
+        scale={"好": 100, "中": 60, "差": 0},
+    )
     assert r.scale_score("中") == 60.0 and r.collect_events()[0].scale == {"好": 100.0, "中": 60.0, "差": 0.0}
     with pytest.raises(Invalid):
         r.scale_score("满意")  # not a level of this round's scale

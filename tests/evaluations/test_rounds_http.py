@@ -18,8 +18,11 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     tax = stack.token("superior", "tax13", ["vertical:tax/13"])
 
     # E7 民主评议党员: one command, one round per member of VIL1 (5 members), idempotent
-    body = {k: v for k, v in round_body("member", "-", "democratic").items()
-            if k in ("year", "modes", "start", "end", "min_participation", "publish")}
+    body = {
+        k: v
+        for k, v in round_body("member", "-", "democratic").items()
+        if k in ("year", "modes", "start", "end", "min_participation", "publish")
+    }
     r = await http.post("/api/evaluations/orgs/VIL1/democratic", json=body, headers=sec_vil1)
     assert r.status_code == 201, r.text
     rounds = {x["subject_id"]: x for x in r.json()["rounds"]}
@@ -30,7 +33,9 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     assert app.recorder.max_notification_id() == before  # opening existing rounds is a no-op
 
     await stack.settle()
-    r = await http.get("/api/evaluations/orgs/VIL1/rounds", params={"state": "open"}, headers=stack.member("M2", "VIL1"))
+    r = await http.get(
+        "/api/evaluations/orgs/VIL1/rounds", params={"state": "open"}, headers=stack.member("M2", "VIL1")
+    )
     assert sorted(i["subject_id"] for i in r.json()["items"]) == ["M1", "M2", "M3", "M4", "M5"]  # what M2 can rate
     r = await http.get("/api/evaluations/orgs/VIL1/rounds", headers=stack.member("M6", "COM1"))
     assert r.status_code == 403
@@ -52,10 +57,20 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
         (f"{url}/ratings", {"mode": "mass", "score": 70}, stack.member("M3", "VIL1"), 403, "forbidden"),
         (f"{url}/close", None, sec_vil1, 409, "participation-not-met"),  # 2 of 5 < 50 %
         (f"{url}/close", None, sec_com1, 403, "forbidden"),
-        ("/api/evaluations/rounds", round_body("member", "M1", "democratic", modes={"self": 0.5}), sec_vil1, 422,
-         "round-weights"),
-        ("/api/evaluations/rounds", round_body("member", "M1", "democratic", end="2000-01-01"), sec_vil1, 422,
-         "round-period"),
+        (
+            "/api/evaluations/rounds",
+            round_body("member", "M1", "democratic", modes={"self": 0.5}),
+            sec_vil1,
+            422,
+            "round-weights",
+        ),
+        (
+            "/api/evaluations/rounds",
+            round_body("member", "M1", "democratic", end="2000-01-01"),
+            sec_vil1,
+            422,
+            "round-period",
+        ),
         ("/api/evaluations/rounds", round_body("org", "VIL1", "democratic"), sec_vil1, 422, "round-purpose"),
         ("/api/evaluations/rounds", round_body("org", "VIL1", "org_mass", scale={"好": 100}), sec_vil1, 422, "scale"),
         ("/api/evaluations/rounds", round_body("org", "TAXB1", "org_mass"), county, 403, "forbidden"),  # guides (H3)
@@ -74,7 +89,11 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     assert r.status_code == 200 and r.json()["participation"] == {"eligible": 5, "participated": 3, "rate": 0.6}
     r = await http.post(f"{url}/close", headers=sec_vil1)
     assert r.status_code == 200, r.text
-    assert (r.json()["state"], r.json()["score"], r.json()["grade"]) == ("completed", 88.0, "合格")  # 0.2·90 + 0.5·80 + 0.3·100
+    assert (r.json()["state"], r.json()["score"], r.json()["grade"]) == (
+        "completed",
+        88.0,
+        "合格",
+    )  # 0.2·90 + 0.5·80 + 0.3·100
     # the result is fed back to the subject (E6)
     r = await http.get(url, headers=stack.member("M1", "VIL1"))
     assert r.status_code == 200 and r.json()["grade"] == "合格"
@@ -82,12 +101,20 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     # E8 党员群众评议 of orgs in three places: COM1 (other county), TAXB1 (mode c: the tax system leads), VIL2
     opened = {}
     for org, who in (("COM1", sec_com1), ("TAXB1", tax), ("VIL2", sec_vil2)):
-        r = await http.post("/api/evaluations/rounds", json=round_body(
-            "org", org, "org_mass", modes={"peer": 60, "leader": 40}, eligible=1, min_participation=1.0), headers=who)
+        r = await http.post(
+            "/api/evaluations/rounds",
+            json=round_body(
+                "org", org, "org_mass", modes={"peer": 60, "leader": 40}, eligible=1, min_participation=1.0
+            ),
+            headers=who,
+        )
         assert r.status_code == 201, r.text
         opened[org] = r.json()["round_id"]
-        r = await http.post(f"/api/evaluations/rounds/{opened[org]}/ratings", json={"mode": "leader", "score": 95},
-                            headers=tax if org == "TAXB1" else stack.secretary(org))
+        r = await http.post(
+            f"/api/evaluations/rounds/{opened[org]}/ratings",
+            json={"mode": "leader", "score": 95},
+            headers=tax if org == "TAXB1" else stack.secretary(org),
+        )
         assert r.status_code == 200, r.text
     # a VIL1 round nobody rates lapses when the scheduler runs after its end date; the rest complete
     await stack.settle()  # the scheduler reads due rounds from the read model
@@ -97,15 +124,31 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     finally:
         del app.today
     await stack.settle()
-    states = {row["subject_id"]: row["state"] for row in
-              (await http.get("/api/evaluations/results", params={"scope": "local:13", "limit": 50},
-                              headers=stack.token("org_admin", "hebei", ["local:13"]))).json()["items"]}
-    assert states == {"M1": "completed", "M2": "lapsed", "M3": "lapsed", "M4": "lapsed", "M5": "lapsed",
-                      "COM1": "completed", "TAXB1": "completed", "VIL2": "completed"}
+    states = {
+        row["subject_id"]: row["state"]
+        for row in (
+            await http.get(
+                "/api/evaluations/results",
+                params={"scope": "local:13", "limit": 50},
+                headers=stack.token("org_admin", "hebei", ["local:13"]),
+            )
+        ).json()["items"]
+    }
+    assert states == {
+        "M1": "completed",
+        "M2": "lapsed",
+        "M3": "lapsed",
+        "M4": "lapsed",
+        "M5": "lapsed",
+        "COM1": "completed",
+        "TAXB1": "completed",
+        "VIL2": "completed",
+    }
 
     # H4: results by scope; a scope outside the caller's is refused
-    r = await http.get("/api/evaluations/results", params={"scope": "local:13/1301/130102", "state": "completed"},
-                       headers=county)
+    r = await http.get(
+        "/api/evaluations/results", params={"scope": "local:13/1301/130102", "state": "completed"}, headers=county
+    )
     items = r.json()["items"]
     assert sorted(i["subject_id"] for i in items) == ["M1", "TAXB1"]
     taxb1 = next(i for i in items if i["subject_id"] == "TAXB1")
@@ -119,8 +162,12 @@ async def test_e6_e7_e8_round_story_with_refusals_scheduler_and_scoped_subscribe
     assert r.status_code == 403
 
     # scoped subscribers receive exactly their subtree's 评议完成 (and every message is the contract)
-    for scope, expected in [("local:13/1301/130102", {"VIL1", "TAXB1"}), ("local:13/1301/130104", {"COM1"}),
-                            ("vertical:tax", {"TAXB1"}), ("local:13", {"VIL1", "COM1", "TAXB1", "VIL2"})]:
+    for scope, expected in [
+        ("local:13/1301/130102", {"VIL1", "TAXB1"}),
+        ("local:13/1301/130104", {"COM1"}),
+        ("vertical:tax", {"TAXB1"}),
+        ("local:13", {"VIL1", "COM1", "TAXB1", "VIL2"}),
+    ]:
         msgs = await stream_events(evals.js, Scope.parse(scope).filter_subject("evaluations", "completed"))
         envs = [Envelope.from_message(m.headers, m.data) for m in msgs]
         assert {e.orgid for e in envs} == expected, scope

@@ -10,9 +10,16 @@ from shared.scope import Scope
 
 from .conftest import round_body, stream_events
 
-CHROMIUM = {"executable_path": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update"]}
+CHROMIUM = {
+    "executable_path": "/usr/bin/chromium",
+    "args": [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+    ],
+}
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 COMMENT = "窗口工作人员态度很好，办事快"
 
@@ -32,24 +39,40 @@ async def test_e1_e5_window_page_qr_rating_form_contests_and_refusals(stack):
     county = stack.token("superior", "county", ["local:13/1301/130102"])
 
     # E1/E2: register the window, disclose its 三亮
-    r = await http.post("/api/evaluations/windows", json={"window_id": "WIN1-A", "org_id": "WIN1",
-                                                           "name": "政务服务中心一号窗口"}, headers=sec)
+    r = await http.post(
+        "/api/evaluations/windows",
+        json={"window_id": "WIN1-A", "org_id": "WIN1", "name": "政务服务中心一号窗口"},
+        headers=sec,
+    )
     assert r.status_code == 201, r.text
-    for show, title, content in [("standard", "办事指南", "营业执照：材料齐全 3 个工作日办结"),
-                                 ("identity", "党员先锋岗", "本窗口设党员先锋岗 2 个"),
-                                 ("pledge", "服务承诺", "一次告知、限时办结")]:
-        r = await http.post("/api/evaluations/windows/WIN1-A/disclosures",
-                            json={"show": show, "title": title, "content": content}, headers=sec)
+    for show, title, content in [
+        ("standard", "办事指南", "营业执照：材料齐全 3 个工作日办结"),
+        ("identity", "党员先锋岗", "本窗口设党员先锋岗 2 个"),
+        ("pledge", "服务承诺", "一次告知、限时办结"),
+    ]:
+        r = await http.post(
+            "/api/evaluations/windows/WIN1-A/disclosures",
+            json={"show": show, "title": title, "content": content},
+            headers=sec,
+        )
         assert r.status_code == 201, r.text
     before = app.recorder.max_notification_id()
     for path, payload, who, status in [
         ("/api/evaluations/windows/WIN1-A/disclosures", {"show": "gossip", "title": "x", "content": "y"}, sec, 422),
-        ("/api/evaluations/windows/WIN1-A/disclosures", {"show": "standard", "title": "x", "content": "y"},
-         stack.secretary("VIL1"), 403),
+        (
+            "/api/evaluations/windows/WIN1-A/disclosures",
+            {"show": "standard", "title": "x", "content": "y"},
+            stack.secretary("VIL1"),
+            403,
+        ),
         ("/api/evaluations/windows", {"window_id": "WIN1-A", "org_id": "WIN1", "name": "重复"}, sec, 422),
         ("/api/evaluations/windows", {"window_id": "bad id!", "org_id": "WIN1", "name": "x"}, sec, 422),
-        ("/api/evaluations/windows/WIN1-A/contests", {"contest": "skill", "label": "2026-Q1", "target": "M7",
-                                                      "score": 90}, sec, 422),  # M7 is not WIN1's
+        (
+            "/api/evaluations/windows/WIN1-A/contests",
+            {"contest": "skill", "label": "2026-Q1", "target": "M7", "score": 90},
+            sec,
+            422,
+        ),  # M7 is not WIN1's
     ]:
         r = await http.post(path, json=payload, headers=who)
         assert r.status_code == status, (payload, r.text)
@@ -57,18 +80,29 @@ async def test_e1_e5_window_page_qr_rating_form_contests_and_refusals(stack):
     assert app.recorder.max_notification_id() == before
 
     # E3 三比: contest scores here and in the tax system's hall (mode c: the tax system leads), ranked by scope
-    r = await http.post("/api/evaluations/windows", json={"window_id": "TAX-HALL", "org_id": "TAXB1",
-                                                           "name": "办税服务厅"}, headers=tax)
+    r = await http.post(
+        "/api/evaluations/windows", json={"window_id": "TAX-HALL", "org_id": "TAXB1", "name": "办税服务厅"}, headers=tax
+    )
     assert r.status_code == 201, r.text
-    for window, target, score, who in [("WIN1-A", "M10", 92, sec), ("WIN1-A", "M11", 88, county),
-                                       ("TAX-HALL", "M7", 92, tax), ("WIN1-A", "WIN1-A", 85, sec)]:
-        r = await http.post(f"/api/evaluations/windows/{window}/contests",
-                            json={"contest": "skill", "label": "2026-Q1", "target": target, "score": score}, headers=who)
+    for window, target, score, who in [
+        ("WIN1-A", "M10", 92, sec),
+        ("WIN1-A", "M11", 88, county),
+        ("TAX-HALL", "M7", 92, tax),
+        ("WIN1-A", "WIN1-A", 85, sec),
+    ]:
+        r = await http.post(
+            f"/api/evaluations/windows/{window}/contests",
+            json={"contest": "skill", "label": "2026-Q1", "target": target, "score": score},
+            headers=who,
+        )
         assert r.status_code == 201, r.text
 
     # E5 群众评议: a window round with only the mass mode, and its QR link
-    r = await http.post("/api/evaluations/rounds", json=round_body(
-        "window", "WIN1-A", "window", modes={"mass": 1}, eligible=3, min_participation=0.5), headers=sec)
+    r = await http.post(
+        "/api/evaluations/rounds",
+        json=round_body("window", "WIN1-A", "window", modes={"mass": 1}, eligible=3, min_participation=0.5),
+        headers=sec,
+    )
     assert r.status_code == 201, r.text
     round_id = r.json()["round_id"]
     link = (await http.get(f"/api/evaluations/rounds/{round_id}/link", headers=sec)).json()["path"]
@@ -76,15 +110,28 @@ async def test_e1_e5_window_page_qr_rating_form_contests_and_refusals(stack):
     assert r.status_code == 404 and r.json()["title_zh"] == "评议不存在"  # a window's id is not a round's
     await stack.settle()
 
-    ranking = await http.get("/api/evaluations/contests/ranking", headers=county,
-                             params={"scope": "local:13/1301/130102", "contest": "skill", "label": "2026-Q1"})
+    ranking = await http.get(
+        "/api/evaluations/contests/ranking",
+        headers=county,
+        params={"scope": "local:13/1301/130102", "contest": "skill", "label": "2026-Q1"},
+    )
     assert [(i["rank"], i["target_id"]) for i in ranking.json()["items"]] == [
-        (1, "M10"), (1, "M7"), (3, "M11"), (4, "WIN1-A")]
-    ranking = await http.get("/api/evaluations/contests/ranking", headers=tax,
-                             params={"scope": "vertical:tax", "contest": "skill", "label": "2026-Q1"})
+        (1, "M10"),
+        (1, "M7"),
+        (3, "M11"),
+        (4, "WIN1-A"),
+    ]
+    ranking = await http.get(
+        "/api/evaluations/contests/ranking",
+        headers=tax,
+        params={"scope": "vertical:tax", "contest": "skill", "label": "2026-Q1"},
+    )
     assert ranking.status_code == 403  # tax13 sees vertical:tax/13, not the whole system
-    ranking = await http.get("/api/evaluations/contests/ranking", headers=tax,
-                             params={"scope": "vertical:tax/13", "contest": "skill", "label": "2026-Q1"})
+    ranking = await http.get(
+        "/api/evaluations/contests/ranking",
+        headers=tax,
+        params={"scope": "vertical:tax/13", "contest": "skill", "label": "2026-Q1"},
+    )
     assert [i["target_id"] for i in ranking.json()["items"]] == ["M7"]
 
     async with async_playwright() as pw:

@@ -8,8 +8,18 @@ import pytest
 from ..directory_fixture import DIRECTORY
 from ..stack import Stack
 
-VILLAGES = [{"id": f"VIL{n}", "name": f"{n}村党支部", "type": "支部", "domain": "农村",
-             "local_path": f"13/1301/130102/13010200{n}", "mode": "a", "parent": "P130102"} for n in (3, 4, 5)]
+VILLAGES = [
+    {
+        "id": f"VIL{n}",
+        "name": f"{n}村党支部",
+        "type": "支部",
+        "domain": "农村",
+        "local_path": f"13/1301/130102/13010200{n}",
+        "mode": "a",
+        "parent": "P130102",
+    }
+    for n in (3, 4, 5)
+]
 GRADING_DIRECTORY = {"orgs": [*copy.deepcopy(DIRECTORY["orgs"]), *VILLAGES], "members": DIRECTORY["members"]}
 
 

@@ -25,8 +25,12 @@ def make_scheme(version: str = "2025.1", ladder: list[dict] | None = None, mass:
                 item["source"] = "mass"
             clean.append(item)
         indicators.append({"name": name, "items": clean})
-    return {"version": version, "indicators": indicators, "ladder": ladder or DEFAULT_LADDER,
-            "weights": {"self": 0.3, "superior": 0.7}}
+    return {
+        "version": version,
+        "indicators": indicators,
+        "ladder": ladder or DEFAULT_LADDER,
+        "weights": {"self": 0.3, "superior": 0.7},
+    }
 
 
 def points(share: float) -> dict[str, float]:

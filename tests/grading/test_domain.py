@@ -13,9 +13,17 @@ MASS = {"round_id": "r1", "score": 80.0, "grade": "满意", "participation_rate"
 
 
 def cycle(orgs=5, ratio=None, ladder=None) -> GradingCycle:
-    return GradingCycle.deploy(year=2025, scope="local:13/1301/130102", issuer_org_id="P130102",
-                               schemes={"农村": make_scheme(ladder=ladder)}, ratio=ratio or {}, orgs_in_scope=orgs,
-                               by="dept", org=ORG, trace={})
+    return GradingCycle.deploy(
+        year=2025,
+        scope="local:13/1301/130102",
+        issuer_org_id="P130102",
+        schemes={"农村": make_scheme(ladder=ladder)},
+        ratio=ratio or {},
+        orgs_in_scope=orgs,
+        by="dept",
+        org=ORG,
+        trace={},
+    )
 
 
 def assessed(c: GradingCycle, org_id="VIL1", share=0.9) -> tuple[OrgGrading, dict]:
@@ -40,8 +48,17 @@ def test_g1_ids_are_one_cycle_per_scope_and_year():
     with pytest.raises(Refused):
         cycle(orgs=0)
     with pytest.raises(Invalid):
-        GradingCycle.deploy(year=2025, scope="local:13", issuer_org_id="P13", schemes={}, ratio={}, orgs_in_scope=3,
-                            by="d", org=ORG, trace={})
+        GradingCycle.deploy(
+            year=2025,
+            scope="local:13",
+            issuer_org_id="P13",
+            schemes={},
+            ratio={},
+            orgs_in_scope=3,
+            by="d",
+            org=ORG,
+            trace={},
+        )
 
 
 def test_g3_determination_combines_self_superior_and_the_e8_result():
@@ -76,7 +93,11 @@ def test_g4_another_grade_than_the_score_suggests_needs_a_reason_and_is_final():
     with pytest.raises(Invalid):
         g.proposal(scheme, MASS, "优秀", "x", None)  # not on the ladder
     proposal = determine(c, g, scheme, "一般", "班子成员有违纪情况")
-    assert (proposal["grade"], proposal["suggested_grade"], proposal["adjust_reason"]) == ("一般", "先进", "班子成员有违纪情况")
+    assert (proposal["grade"], proposal["suggested_grade"], proposal["adjust_reason"]) == (
+        "一般",
+        "先进",
+        "班子成员有违纪情况",
+    )
     with pytest.raises(Refused):
         g.self_assess(scheme, points(1), {}, ORG, {})
     with pytest.raises(Refused):
@@ -118,8 +139,16 @@ def test_g5_the_minimum_share_of_the_bottom_rung_stays_reachable():
     assert determine(c, g2, scheme, "后进", "群众满意度低")["grade"] == "后进"
 
 
-@pytest.mark.parametrize("ladder, share, track", [(None, 0.95, "巩固"), (None, 0.7, "推动"), (None, 0.2, "整顿"),
-                                                  (FOUR_RUNG_LADDER, 0.8, "推动"), (FOUR_RUNG_LADDER, 0.2, "整顿")])
+@pytest.mark.parametrize(
+    "ladder, share, track",
+    [
+        (None, 0.95, "巩固"),
+        (None, 0.7, "推动"),
+        (None, 0.2, "整顿"),
+        (FOUR_RUNG_LADDER, 0.8, "推动"),
+        (FOUR_RUNG_LADDER, 0.2, "整顿"),
+    ],
+)
 def test_g6_the_plan_follows_the_grade(ladder, share, track):
     c = cycle(ladder=ladder)
     g, scheme = assessed(c, share=share)

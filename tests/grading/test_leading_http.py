@@ -26,20 +26,27 @@ async def test_h3_only_the_leading_superior_decides_and_bad_input_records_nothin
 
     scheme = make_scheme()
     cycles = {}
-    for scope, issuer, domains in [(C102, "P130102", ["农村", "窗口单位"]), (C104, "P130104", ["国企", "社区"]),
-                                   (TAX, "TAX13", ["窗口单位"])]:
+    for scope, issuer, domains in [
+        (C102, "P130102", ["农村", "窗口单位"]),
+        (C104, "P130104", ["国企", "社区"]),
+        (TAX, "TAX13", ["窗口单位"]),
+    ]:
         body = {"year": 2025, "scope": scope, "issuer_org_id": issuer, "schemes": {d: scheme for d in domains}}
         cycles[scope] = (await call("/cycles", body, dept[scope], 201))["cycle_id"]
     # H3: TAXB1 (窗口单位, inside 长安区) is covered by the tax cycle only; BANK1 (mode b) by 桥西区's
-    covered = {s: (await http.get(f"/api/grading/cycles/{cid}", headers=dept[s])).json()["orgs_in_scope"]
-               for s, cid in cycles.items()}
+    covered = {
+        s: (await http.get(f"/api/grading/cycles/{cid}", headers=dept[s])).json()["orgs_in_scope"]
+        for s, cid in cycles.items()
+    }
     assert covered == {C102: 5, C104: 2, TAX: 1}
 
     assess = {"items": points(0.8)}
     for scope, org in [(C102, "VIL1"), (C104, "BANK1"), (TAX, "TAXB1")]:  # the leading superior of each mode
         r = await call(f"/cycles/{cycles[scope]}/orgs/{org}/superior-assessment", assess, sup[scope], 200)
         assert r["superior_points"] == points(0.8)
-    await call(f"/cycles/{cycles[C102]}/orgs/VIL1/self-assessment", {"items": points(0.5)}, gstack.secretary("VIL1"), 200)
+    await call(
+        f"/cycles/{cycles[C102]}/orgs/VIL1/self-assessment", {"items": points(0.5)}, gstack.secretary("VIL1"), 200
+    )
 
     before = app.recorder.max_notification_id()
     for scope, org, who, reason in [
@@ -82,8 +89,12 @@ async def test_h3_only_the_leading_superior_decides_and_bad_input_records_nothin
         (f"{vil3}/determination", {}, sup[C102], 409),  # nothing assessed (G3)
         (f"/cycles/{c102}/orgs/VIL1/determination", {}, sup[C102], 409),  # no E8 result yet
         (f"/cycles/{c102}/orgs/VIL1/determination", {"grade": "优秀", "reason": "x"}, sup[C102], 409),
-        (f"/cycles/{c102}/orgs/VIL1/rectification", {"problems": ["x"], "measures": ["y"], "due": "2026-01-01"},
-         gstack.secretary("VIL1"), 409),  # not determined (G6)
+        (
+            f"/cycles/{c102}/orgs/VIL1/rectification",
+            {"problems": ["x"], "measures": ["y"], "due": "2026-01-01"},
+            gstack.secretary("VIL1"),
+            409,
+        ),  # not determined (G6)
         (f"/cycles/{c102}/orgs/VIL1/acceptance", {"passed": True, "comment": "x"}, sup[C102], 404),  # no 2024
         (f"/cycles/{c102}/overrides", {"org_id": "VIL1", "grade": "特优", "reason": "x"}, dept[C102], 422),
         (f"/cycles/{c102}/overrides", {"org_id": "TAXB1", "grade": "先进", "reason": "x"}, dept[C102], 409),
@@ -95,18 +106,23 @@ async def test_h3_only_the_leading_superior_decides_and_bad_input_records_nothin
     assert app.recorder.max_notification_id() == before
 
     # reports: each hierarchy sees its own subtree (H4), nothing outside it
-    for params, who, status in [({"scope": TAX, "year": 2025}, sup[TAX], 200),
-                                ({"scope": C102, "year": 2025}, sup[TAX], 403),
-                                ({"scope": "somewhere", "year": 2025}, sup[C102], 422)]:
+    for params, who, status in [
+        ({"scope": TAX, "year": 2025}, sup[TAX], 200),
+        ({"scope": C102, "year": 2025}, sup[TAX], 403),
+        ({"scope": "somewhere", "year": 2025}, sup[C102], 422),
+    ]:
         r = await http.get("/api/grading/reports/ungraded", params=params, headers=who)
         assert r.status_code == status, r.text
     r = await http.get("/api/grading/reports/ungraded", params={"scope": TAX, "year": 2025}, headers=sup[TAX])
     assert [row["org_id"] for row in r.json()["items"]] == ["TAXB1"]
-    for path, who, status in [(f"/cycles/{c102}", sup[ICBC], 403), (f"/cycles/{c102}", gstack.secretary("VIL1"), 200),
-                              (f"/cycles/{c102}", gstack.secretary("COM1"), 403),
-                              (f"/cycles/{c102}/orgs/VIL1", gstack.secretary("VIL1"), 200),
-                              (f"/cycles/{c102}/orgs/VIL1", gstack.secretary("COM1"), 403),
-                              (f"/cycles/{c102}/orgs/VIL1", sup[C104], 403)]:
+    for path, who, status in [
+        (f"/cycles/{c102}", sup[ICBC], 403),
+        (f"/cycles/{c102}", gstack.secretary("VIL1"), 200),
+        (f"/cycles/{c102}", gstack.secretary("COM1"), 403),
+        (f"/cycles/{c102}/orgs/VIL1", gstack.secretary("VIL1"), 200),
+        (f"/cycles/{c102}/orgs/VIL1", gstack.secretary("COM1"), 403),
+        (f"/cycles/{c102}/orgs/VIL1", sup[C104], 403),
+    ]:
         r = await http.get(f"/api/grading{path}", headers=who)
         assert r.status_code == status, (path, r.text)
 

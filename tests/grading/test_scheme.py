@@ -61,7 +61,8 @@ def test_g3_full_marks_make_100_and_the_top_rung_nothing_makes_0_and_the_bottom(
 
 
 ladders = st.lists(st.integers(1, 99), min_size=1, max_size=5, unique=True).map(
-    lambda mins: [{"grade": f"G{i}", "min": m} for i, m in enumerate(sorted(mins, reverse=True) + [0])])
+    lambda mins: [{"grade": f"G{i}", "min": m} for i, m in enumerate(sorted(mins, reverse=True) + [0])]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -74,10 +75,13 @@ def test_g2_every_ladder_grades_monotonically(ladder, a, b):
     assert ladder[rank]["min"] <= high and rank_of(ladder, grade) == rank
 
 
-@pytest.mark.parametrize("ladder, tracks", [
-    (DEFAULT_LADDER, {"先进": "巩固", "一般": "推动", "后进": "整顿"}),
-    (FOUR_RUNG_LADDER, {"好": "巩固", "较好": "推动", "一般": "推动", "较差": "整顿"}),
-])
+@pytest.mark.parametrize(
+    "ladder, tracks",
+    [
+        (DEFAULT_LADDER, {"先进": "巩固", "一般": "推动", "后进": "整顿"}),
+        (FOUR_RUNG_LADDER, {"好": "巩固", "较好": "推动", "一般": "推动", "较差": "整顿"}),
+    ],
+)
 def test_g2_g6_ladder_variants_and_their_rectification_tracks(ladder, tracks):
     scheme = canonical_scheme(make_scheme(ladder=ladder))
     assert [r["grade"] for r in scheme["ladder"]] == list(tracks)
@@ -93,7 +97,9 @@ def test_g2_hash_ignores_key_order_and_number_spelling_but_not_content():
     shuffled["indicators"].reverse()
     shuffled["indicators"][0]["items"][0]["max"] = float(shuffled["indicators"][0]["items"][0]["max"])
     assert scheme_hash(canonical_scheme(shuffled)) == scheme_hash(SCHEME)
-    stricter = make_scheme(ladder=[{"grade": "先进", "min": 90}, {"grade": "一般", "min": 60}, {"grade": "后进", "min": 0}])
+    stricter = make_scheme(
+        ladder=[{"grade": "先进", "min": 90}, {"grade": "一般", "min": 60}, {"grade": "后进", "min": 0}]
+    )
     assert scheme_hash(canonical_scheme(stricter)) != scheme_hash(SCHEME)
     assert scheme_hash(canonical_scheme(make_scheme(version="2026.1"))) != scheme_hash(SCHEME)
 
@@ -104,19 +110,33 @@ def broken(change):
     return raw
 
 
-@pytest.mark.parametrize("raw", [
-    broken(lambda s: s["indicators"].pop()),  # six indicators
-    broken(lambda s: s["indicators"][0]["items"][0].update(max=9)),  # 99 points
-    broken(lambda s: s["indicators"][0]["items"][0].update(source="mass")),  # mass outside 群众评价
-    broken(lambda s: s["indicators"][1]["items"][0].update(code="1.1")),  # duplicate code
-    broken(lambda s: s.update(ladder=[{"grade": "先进", "min": 60}, {"grade": "后进", "min": 70}])),
-    broken(lambda s: s.update(ladder=[{"grade": "先进", "min": 60}, {"grade": "后进", "min": 10}])),  # bottom not 0
-    broken(lambda s: s.update(ladder=[{"grade": "先进", "min": 60}])),
-    broken(lambda s: s.update(weights={"self": 0.5, "superior": 0.6})),
-    broken(lambda s: s.update(version="")),
-    broken(lambda s: s["indicators"][0].update(name="经济发展")),
-], ids=["six-indicators", "99-points", "mass-elsewhere", "duplicate-code", "ladder-rising", "bottom-not-0",
-        "one-rung", "weights", "no-version", "unknown-indicator"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        broken(lambda s: s["indicators"].pop()),  # six indicators
+        broken(lambda s: s["indicators"][0]["items"][0].update(max=9)),  # 99 points
+        broken(lambda s: s["indicators"][0]["items"][0].update(source="mass")),  # mass outside 群众评价
+        broken(lambda s: s["indicators"][1]["items"][0].update(code="1.1")),  # duplicate code
+        broken(lambda s: s.update(ladder=[{"grade": "先进", "min": 60}, {"grade": "后进", "min": 70}])),
+        broken(lambda s: s.update(ladder=[{"grade": "先进", "min": 60}, {"grade": "后进", "min": 10}])),  # bottom not 0
+        broken(lambda s: s.update(ladder=[{"grade": "先进", "min": 60}])),
+        broken(lambda s: s.update(weights={"self": 0.5, "superior": 0.6})),
+        broken(lambda s: s.update(version="")),
+        broken(lambda s: s["indicators"][0].update(name="经济发展")),
+    ],
+    ids=[
+        "six-indicators",
+        "99-points",
+        "mass-elsewhere",
+        "duplicate-code",
+        "ladder-rising",
+        "bottom-not-0",
+        "one-rung",
+        "weights",
+        "no-version",
+        "unknown-indicator",
+    ],
+)
 def test_g2_bad_schemes_are_invalid(raw):
     with pytest.raises(Invalid):
         canonical_scheme(raw)
@@ -127,10 +147,17 @@ def test_g2_the_seven_indicators_are_kept_in_order():
     assert "7.1" not in assessed_items(SCHEME)  # filled from E8, not assessed
 
 
-@pytest.mark.parametrize("bad", [
-    {**ASSESSED, "1.1": 11}, {**ASSESSED, "1.1": -1}, {k: v for k, v in ASSESSED.items() if k != "1.1"},
-    {**ASSESSED, "9.9": 1}, {**ASSESSED, "7.1": 10},
-], ids=["above-max", "negative", "missing", "unknown", "mass-item-is-not-assessed"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {**ASSESSED, "1.1": 11},
+        {**ASSESSED, "1.1": -1},
+        {k: v for k, v in ASSESSED.items() if k != "1.1"},
+        {**ASSESSED, "9.9": 1},
+        {**ASSESSED, "7.1": 10},
+    ],
+    ids=["above-max", "negative", "missing", "unknown", "mass-item-is-not-assessed"],
+)
 def test_g3_points_cover_exactly_the_assessed_items_within_their_max(bad):
     with pytest.raises(Invalid):
         check_points(SCHEME, bad)
@@ -147,9 +174,16 @@ def test_g5_limits_use_exact_arithmetic():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 40), st.sampled_from([None, 0.1, 0.2, 0.25, 0.3, 0.5]), st.sampled_from([None, 0.05, 0.1, 0.2]),
-       st.integers(2, 4), st.data())
-def test_g5_a_cycle_admitting_only_checked_determinations_ends_within_both_rules(orgs, max_top, min_bottom, rungs, data):
+@given(
+    st.integers(1, 40),
+    st.sampled_from([None, 0.1, 0.2, 0.25, 0.3, 0.5]),
+    st.sampled_from([None, 0.05, 0.1, 0.2]),
+    st.integers(2, 4),
+    st.data(),
+)
+def test_g5_a_cycle_admitting_only_checked_determinations_ends_within_both_rules(
+    orgs, max_top, min_bottom, rungs, data
+):
     """Whatever grades superiors ask for, refusing the breaches (and asking again lower or as 后进) ends
     every cycle with ≤ the cap on the top rung and ≥ the minimum on the bottom one."""
     ratio = canonical_ratio({"max_top": max_top, "min_bottom": min_bottom})

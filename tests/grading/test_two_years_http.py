@@ -35,14 +35,22 @@ class Client:
 
     async def deploy(self, year: int, version: str, ladder=None, ratio=None) -> dict:
         scheme = make_scheme(version, ladder)
-        body = {"year": year, "scope": SCOPE, "issuer_org_id": "P130102", "schemes": {"农村": scheme, "窗口单位": scheme},
-                "ratio": ratio or {}}
+        body = {
+            "year": year,
+            "scope": SCOPE,
+            "issuer_org_id": "P130102",
+            "schemes": {"农村": scheme, "窗口单位": scheme},
+            "ratio": ratio or {},
+        }
         return await self.post("/cycles", body, self.dept, 201)
 
     async def assess(self, cycle_id: str, org_id: str, share: float) -> None:
         base = f"/cycles/{cycle_id}/orgs/{org_id}"
-        await self.post(f"{base}/self-assessment", {"items": points(share), "evidence": {"3.2": ["创先争优制度.pdf"]}},
-                        self.stack.secretary(org_id))
+        await self.post(
+            f"{base}/self-assessment",
+            {"items": points(share), "evidence": {"3.2": ["创先争优制度.pdf"]}},
+            self.stack.secretary(org_id),
+        )
         await self.post(f"{base}/superior-assessment", {"items": points(share), "comment": "经实地核查"}, self.county)
 
     async def determine(self, cycle_id: str, org_id: str, status: int = 200, **body) -> dict:
@@ -71,7 +79,11 @@ async def test_two_year_grading_with_e8_ratio_rules_jinwei_shengji_and_replay(gs
     before = app.recorder.max_notification_id()
     refused = await c.determine(cid, "VIL3", 409)
     assert (refused["rule"], refused["top_limit"], refused["top_after"], refused["orgs_in_scope"]) == (
-        "G5-max-top", 1, 2, 5)
+        "G5-max-top",
+        1,
+        2,
+        5,
+    )
     assert "先进比例" in refused["title_zh"] and refused["title_en"]
     assert app.recorder.max_notification_id() == before
     # … until the issuing authority records an override with its reason (a superior may not)
@@ -89,8 +101,11 @@ async def test_two_year_grading_with_e8_ratio_rules_jinwei_shengji_and_replay(gs
     # 整改提高 (G6): the plan's track follows the grade
     for org in ("VIL1", "VIL5"):
         base = f"/cycles/{cid}/orgs/{org}/rectification"
-        plan = await c.post(base, {"problems": ["活动阵地不足"], "measures": ["新建党员活动室"], "due": "2026-03-31"},
-                            gstack.secretary(org))
+        plan = await c.post(
+            base,
+            {"problems": ["活动阵地不足"], "measures": ["新建党员活动室"], "due": "2026-03-31"},
+            gstack.secretary(org),
+        )
         assert plan["plan"]["track"] == {"VIL1": "巩固", "VIL5": "整顿"}[org]
         await c.post(f"{base}/progress", {"text": "已完成选址", "evidence": ["photo.jpg"]}, gstack.secretary(org))
     await gstack.settle()
@@ -142,7 +157,11 @@ async def test_two_year_grading_with_e8_ratio_rules_jinwei_shengji_and_replay(gs
     assert moves["up"][0] == {"org_id": "VIL5", "grade": "一般", "previous_grade": "后进"}
     ungraded = await c.get("/reports/ungraded", {"scope": SCOPE, "year": 2026})
     assert [(r["org_id"], r["leading_hierarchy"]) for r in ungraded["items"]] == [
-        ("TAXB1", "vertical"), ("VIL3", "local"), ("VIL4", "local"), ("WIN1", "local")]
+        ("TAXB1", "vertical"),
+        ("VIL3", "local"),
+        ("VIL4", "local"),
+        ("WIN1", "local"),
+    ]
 
     # replay: rebuild the reports from sequence 1; the 2025 grades stand, made under the 2025 scheme
     rt = gstack["grading"]

@@ -27,8 +27,14 @@ async def connect_as(server, u, errors):
     async def on_error(e):
         errors.append(str(e))
 
-    return await nats.connect(server.url, user=u.user, password=u.password, error_cb=on_error,
-                              inbox_prefix=(u.inbox_prefix or "_INBOX").encode(), max_reconnect_attempts=0)
+    return await nats.connect(
+        server.url,
+        user=u.user,
+        password=u.password,
+        error_cb=on_error,
+        inbox_prefix=(u.inbox_prefix or "_INBOX").encode(),
+        max_reconnect_attempts=0,
+    )
 
 
 async def test_generated_permissions_confine_each_reader_to_its_subtree(tmp_path):
@@ -41,8 +47,14 @@ async def test_generated_permissions_confine_each_reader_to_its_subtree(tmp_path
         runtimes = []
         for service in ("directory", "pledges"):
             u = user(users, f"svc-{service}")
-            settings = Settings(var_dir=tmp_path / "var", nats_url=server.url, nats_user=u.user, nats_password=u.password,
-                                relay_poll_s=0.05, scheduler_interval_s=3600)
+            settings = Settings(
+                var_dir=tmp_path / "var",
+                nats_url=server.url,
+                nats_user=u.user,
+                nats_password=u.password,
+                relay_poll_s=0.05,
+                scheduler_interval_s=3600,
+            )
             runtimes.append(ServiceRuntime(spec(service), settings))
         directory, pledges = runtimes
         directory.app.import_records(DIRECTORY["orgs"], DIRECTORY["members"])
@@ -50,8 +62,14 @@ async def test_generated_permissions_confine_each_reader_to_its_subtree(tmp_path
             await rt.start()
         await pledges.settle()
         for org in ("VIL1", "COM1", "TAXB1", "VIL2"):
-            pledges.app.propose(Identity(f"S-{org}", "secretary", org=org), org_id=org, pledger_kind="org",
-                                member_ids=[], kind="annual", items=ITEMS)
+            pledges.app.propose(
+                Identity(f"S-{org}", "secretary", org=org),
+                org_id=org,
+                pledger_kind="org",
+                member_ids=[],
+                kind="annual",
+                items=ITEMS,
+            )
         pledges.nudge()
         await pledges.settle()
 
@@ -80,14 +98,19 @@ async def test_generated_permissions_confine_each_reader_to_its_subtree(tmp_path
         await asyncio.sleep(0.3)
         assert sum("permissions violation for subscription" in e.lower() for e in errors) == 2
         # inside: its own consumer delivers exactly the subtree's events
-        sub = await js.pull_subscribe_bind(county.durable, stream="CXZY_PLEDGES", inbox_prefix=f"{county.inbox_prefix}.".encode())
+        sub = await js.pull_subscribe_bind(
+            county.durable, stream="CXZY_PLEDGES", inbox_prefix=f"{county.inbox_prefix}.".encode()
+        )
         msgs = await sub.fetch(10, timeout=2)
         assert sorted(Envelope.from_message(m.headers, m.data).orgid for m in msgs) == ["TAXB1", "VIL1"]
         for m in msgs:
             await m.ack()
         # someone else's consumer, direct stream reads and new consumers are refused
-        other = await js.pull_subscribe_bind(user(users, "sup-vertical-tax-13").durable, stream="CXZY_PLEDGES",
-                                             inbox_prefix=f"{county.inbox_prefix}.".encode())
+        other = await js.pull_subscribe_bind(
+            user(users, "sup-vertical-tax-13").durable,
+            stream="CXZY_PLEDGES",
+            inbox_prefix=f"{county.inbox_prefix}.".encode(),
+        )
         with pytest.raises(Exception):  # noqa: B017 — a permission error or a timeout: nothing is delivered
             await other.fetch(1, timeout=1)
         with pytest.raises(Exception):  # noqa: B017
@@ -98,8 +121,9 @@ async def test_generated_permissions_confine_each_reader_to_its_subtree(tmp_path
 
         tax = user(users, "down-bi")  # a downstream system reading the vertical subtree only
         nc = await connect_as(server, tax, [])
-        sub = await nc.jetstream().pull_subscribe_bind(tax.durable, stream="CXZY_PLEDGES",
-                                                       inbox_prefix=f"{tax.inbox_prefix}.".encode())
+        sub = await nc.jetstream().pull_subscribe_bind(
+            tax.durable, stream="CXZY_PLEDGES", inbox_prefix=f"{tax.inbox_prefix}.".encode()
+        )
         assert [Envelope.from_message(m.headers, m.data).orgid for m in await sub.fetch(10, timeout=2)] == ["TAXB1"]
         await nc.close()
         for rt in runtimes:

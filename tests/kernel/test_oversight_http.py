@@ -10,8 +10,11 @@ ITEMS = [{"text": "做好服务", "tags": ["带头服务群众"]}]
 
 
 async def org_pledge(stack, org: str) -> str:
-    r = await stack.http.post("/api/pledges/pledges", json={"org_id": org, "pledger_kind": "org", "kind": "annual",
-                                                            "items": ITEMS}, headers=stack.secretary(org))
+    r = await stack.http.post(
+        "/api/pledges/pledges",
+        json={"org_id": org, "pledger_kind": "org", "kind": "annual", "items": ITEMS},
+        headers=stack.secretary(org),
+    )
     assert r.status_code == 201, r.text
     return r.json()["pledge_id"]
 
@@ -27,10 +30,15 @@ async def test_each_role_sees_its_subtree_in_both_hierarchies(stack):
     downstream = stack.token("downstream", "bi", ["local:13"])
     member = stack.member("M1", "VIL1")
     expectations = [  # (who, org ledger, allowed)
-        (county, "VIL1", True), (county, "TAXB1", True), (county, "COM1", False),
-        (tax, "TAXB1", True), (tax, "VIL1", False),
-        (auditor, "VIL2", True), (downstream, "VIL1", False),
-        (member, "VIL1", True), (member, "COM1", False),
+        (county, "VIL1", True),
+        (county, "TAXB1", True),
+        (county, "COM1", False),
+        (tax, "TAXB1", True),
+        (tax, "VIL1", False),
+        (auditor, "VIL2", True),
+        (downstream, "VIL1", False),
+        (member, "VIL1", True),
+        (member, "COM1", False),
     ]
     for who, org, allowed in expectations:
         r = await http.get(f"/api/pledges/orgs/{org}/ledger", headers=who)

@@ -10,8 +10,14 @@ ITEMS = [{"text": "做好服务", "tags": ["带头服务群众"]}]
 async def test_replay_rebuilds_the_ledger_and_verify_checks_the_chain(stack):
     pledges = stack["pledges"]
     for org in ("VIL1", "COM1", "TAXB1"):
-        pid = pledges.app.propose(Identity(f"S-{org}", "secretary", org=org), org_id=org, pledger_kind="org",
-                                  member_ids=[], kind="annual", items=ITEMS)
+        pid = pledges.app.propose(
+            Identity(f"S-{org}", "secretary", org=org),
+            org_id=org,
+            pledger_kind="org",
+            member_ids=[],
+            kind="annual",
+            items=ITEMS,
+        )
         pledges.app.approve(Identity(f"S-{org}", "secretary", org=org), pid)
     pledges.nudge()
     await stack.settle()
@@ -33,8 +39,14 @@ async def test_signed_checkpoints_catch_a_rewritten_history(stack):
 
     pledges = stack["pledges"]
     for org in ("VIL1", "COM1", "TAXB1"):
-        pledges.app.propose(Identity(f"S-{org}", "secretary", org=org), org_id=org, pledger_kind="org",
-                            member_ids=[], kind="annual", items=ITEMS)
+        pledges.app.propose(
+            Identity(f"S-{org}", "secretary", org=org),
+            org_id=org,
+            pledger_kind="org",
+            member_ids=[],
+            kind="annual",
+            items=ITEMS,
+        )
     pledges.nudge()
     await stack.settle()
     assert await pledges.auditor.maybe_checkpoint() is None  # fewer than audit_every new events

@@ -26,7 +26,10 @@ def matches(filter_subject: str, subj: str) -> bool:
 
 
 def test_subject_carries_both_hierarchies_at_fixed_depth():
-    assert subject("grading", "determined", TAX_BRANCH) == "cxzy.grading.determined.13.1301.130102._.tax.13.1301.130102.TAXB1"
+    assert (
+        subject("grading", "determined", TAX_BRANCH)
+        == "cxzy.grading.determined.13.1301.130102._.tax.13.1301.130102.TAXB1"
+    )
     assert subject("pledges", "proposed", VILLAGE) == "cxzy.pledges.proposed.13.1301.130102.130102001._._._._.VIL1"
     assert parse_subject(subject("pledges", "proposed", TAX_BRANCH)) == ("pledges", "proposed", TAX_BRANCH)
 
@@ -37,8 +40,12 @@ def test_design_examples():
     assert Scope.parse("local:13").filter_subject("grading", "determined") == "cxzy.grading.determined.13.>"
 
 
-@given(local=st.lists(code, min_size=1, max_size=4), vertical=st.lists(code, max_size=4),
-       scope_local=st.lists(code, max_size=4), scope_vertical=st.lists(code, min_size=1, max_size=4))
+@given(
+    local=st.lists(code, min_size=1, max_size=4),
+    vertical=st.lists(code, max_size=4),
+    scope_local=st.lists(code, max_size=4),
+    scope_vertical=st.lists(code, min_size=1, max_size=4),
+)
 def test_filter_and_membership_never_disagree(local, vertical, scope_local, scope_vertical):
     position = Position("ORG1", tuple(local), tuple(vertical))
     subj = subject("pledges", "proposed", position)
@@ -59,9 +66,21 @@ def test_within():
 
 
 def envelope(seq: int, data: dict) -> Envelope:
-    return Envelope(id=f"00000000-0000-0000-0000-{seq:012d}", source="/cxzy/pledges", type="cn.cxzy.pledges.proposed.v1",
-                    subject="p1", time="2026-01-01T00:00:00+00:00", dataschema="https://x/s.json", orgid="VIL1",
-                    localpath="13/1301", verticalpath="", correlationid="c", causationid="c", sequence=seq, data=data)
+    return Envelope(
+        id=f"00000000-0000-0000-0000-{seq:012d}",
+        source="/cxzy/pledges",
+        type="cn.cxzy.pledges.proposed.v1",
+        subject="p1",
+        time="2026-01-01T00:00:00+00:00",
+        dataschema="https://x/s.json",
+        orgid="VIL1",
+        localpath="13/1301",
+        verticalpath="",
+        correlationid="c",
+        causationid="c",
+        sequence=seq,
+        data=data,
+    )
 
 
 def test_hash_chain_detects_tampering_and_the_sdk_decodes_non_ascii_headers():
@@ -73,8 +92,12 @@ def test_hash_chain_detects_tampering_and_the_sdk_decodes_non_ascii_headers():
     assert check_chain(chain)["ok"]
     tampered = list(chain)
     tampered[1] = (2, Envelope(**{**tampered[1][1].__dict__, "data": {"items": []}}))
-    assert check_chain(tampered) == {"ok": False, "checked": 1, "broken_at": 2,
-                                     "reason": "hash does not match the envelope"}
+    assert check_chain(tampered) == {
+        "ok": False,
+        "checked": 1,
+        "broken_at": 2,
+        "reason": "hash does not match the envelope",
+    }
     dropped = [chain[0], chain[2]]
     assert check_chain(dropped)["broken_at"] == 3
 

@@ -22,15 +22,22 @@ class Killed(BaseException):
 
 async def org_pledges(stack, orgs=ORGS) -> None:
     for org in orgs:
-        r = await stack.http.post("/api/pledges/pledges", json={"org_id": org, "pledger_kind": "org", "kind": "annual",
-                                                                "items": ITEMS}, headers=stack.secretary(org))
+        r = await stack.http.post(
+            "/api/pledges/pledges",
+            json={"org_id": org, "pledger_kind": "org", "kind": "annual", "items": ITEMS},
+            headers=stack.secretary(org),
+        )
         assert r.status_code == 201, r.text
     await stack.settle()
 
 
 async def orgs_seen(js, scope: str) -> list[str]:
-    sub = await js.subscribe(Scope.parse(scope).filter_subject("pledges"), stream="CXZY_PLEDGES",
-                             ordered_consumer=True, deliver_policy=api.DeliverPolicy.ALL)
+    sub = await js.subscribe(
+        Scope.parse(scope).filter_subject("pledges"),
+        stream="CXZY_PLEDGES",
+        ordered_consumer=True,
+        deliver_policy=api.DeliverPolicy.ALL,
+    )
     seen = []
     try:
         while True:
@@ -69,8 +76,11 @@ async def test_relay_killed_between_publish_and_checkpoint_duplicates_nothing(st
         raise Killed()
 
     rt.relay.crash_after_publish = kill
-    await stack.http.post("/api/pledges/pledges", json={"org_id": "VIL1", "pledger_kind": "org", "kind": "annual",
-                                                        "items": ITEMS}, headers=stack.secretary("VIL1"))
+    await stack.http.post(
+        "/api/pledges/pledges",
+        json={"org_id": "VIL1", "pledger_kind": "org", "kind": "annual", "items": ITEMS},
+        headers=stack.secretary("VIL1"),
+    )
     await asyncio.sleep(0.5)  # the relay publishes, then dies before its checkpoint
     assert rt.relay.checkpoint()[0] == 0
     await rt.stop()

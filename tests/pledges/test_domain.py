@@ -13,9 +13,24 @@ ITEM = [{"text": "带头学习党章", "tags": ["带头学习提高"]}]
 
 
 def propose(**overrides) -> Pledge:
-    args = dict(org=ORG, trace={}, pledger_kind="individual", member_ids=["M1"], kind="annual", year=2026, items=ITEM,
-                due=None, trigger=None, masses=None, post="网格员", host_org=None, leading=False, exempt_members=[],
-                supports=None, today=TODAY)
+    args = dict(
+        org=ORG,
+        trace={},
+        pledger_kind="individual",
+        member_ids=["M1"],
+        kind="annual",
+        year=2026,
+        items=ITEM,
+        due=None,
+        trigger=None,
+        masses=None,
+        post="网格员",
+        host_org=None,
+        leading=False,
+        exempt_members=[],
+        supports=None,
+        today=TODAY,
+    )
     args.update(overrides)
     return Pledge.propose(**args)
 
@@ -73,8 +88,12 @@ def test_p4_review_return_revise_approve():
 
 def test_p5_only_approved_is_publicised_and_only_publicised_is_fulfilled():
     p = propose()
-    for refused in (lambda: p.publicise("公示栏", ORG, {}), lambda: p.report_progress("x", [], ORG, {}),
-                    lambda: p.complete("x", ORG, {}), lambda: p.mark_unfulfilled("x", ORG, {})):
+    for refused in (
+        lambda: p.publicise("公示栏", ORG, {}),
+        lambda: p.report_progress("x", [], ORG, {}),
+        lambda: p.complete("x", ORG, {}),
+        lambda: p.mark_unfulfilled("x", ORG, {}),
+    ):
         with pytest.raises(Refused):
             refused()
     assert p.version == 1  # nothing was recorded

@@ -5,8 +5,13 @@ from cloudevents.core.bindings.http import HTTPMessage, from_binary_event
 
 from shared.envelope import Envelope
 
-ANNUAL = {"org_id": "VIL1", "pledger_kind": "individual", "member_ids": ["M1"], "kind": "annual",
-          "items": [{"text": "每月走访困难群众两次", "tags": ["带头服务群众"]}]}
+ANNUAL = {
+    "org_id": "VIL1",
+    "pledger_kind": "individual",
+    "member_ids": ["M1"],
+    "kind": "annual",
+    "items": [{"text": "每月走访困难群众两次", "tags": ["带头服务群众"]}],
+}
 
 
 async def test_full_lifecycle_and_ledger(stack):
@@ -39,8 +44,13 @@ async def test_full_lifecycle_and_ledger(stack):
     js = stack["pledges"].js
     sub = await js.pull_subscribe("cxzy.pledges.>", stream="CXZY_PLEDGES")
     msgs = await sub.fetch(10, timeout=2)
-    assert [m.subject.split(".")[2] for m in msgs] == ["proposed", "approved", "publicised", "progress_reported",
-                                                       "completed"]
+    assert [m.subject.split(".")[2] for m in msgs] == [
+        "proposed",
+        "approved",
+        "publicised",
+        "progress_reported",
+        "completed",
+    ]
     for m in msgs:
         event = from_binary_event(HTTPMessage(headers=dict(m.headers), body=m.data))
         assert event.get_type().startswith("cn.cxzy.pledges.")
@@ -59,7 +69,11 @@ async def test_illegal_transitions_are_refused_and_record_nothing(stack):
     before = app.recorder.max_notification_id()
 
     # P5: a proposed pledge cannot be publicised, fulfilled or completed
-    for path, body in [("publicise", {"channel": "公示栏"}), ("progress", {"text": "x"}), ("complete", {"summary": "x"})]:
+    for path, body in [
+        ("publicise", {"channel": "公示栏"}),
+        ("progress", {"text": "x"}),
+        ("complete", {"summary": "x"}),
+    ]:
         r = await http.post(f"/api/pledges/pledges/{pid}/{path}", json=body, headers=secretary)
         assert r.status_code == 409, r.text
         problem = r.json()

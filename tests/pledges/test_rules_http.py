@@ -14,8 +14,11 @@ async def test_p6_posts_exemptions_and_mobile_members(stack):
     # 设岗定责: M3 has no fixed post, so the org sets one before M3 pledges by it
     r = await http.post("/api/pledges/pledges", json=individual("M3"), headers=stack.member("M3", "VIL1"))
     assert r.status_code == 409 and r.json()["type"].endswith("/no-post")
-    r = await http.post("/api/pledges/orgs/VIL1/posts", json={"member_id": "M3", "post": "环境卫生监督岗",
-                                                              "duties": "每周巡查一次"}, headers=sec)
+    r = await http.post(
+        "/api/pledges/orgs/VIL1/posts",
+        json={"member_id": "M3", "post": "环境卫生监督岗", "duties": "每周巡查一次"},
+        headers=sec,
+    )
     assert r.status_code == 201, r.text
     r = await http.post("/api/pledges/pledges", json=individual("M3"), headers=stack.member("M3", "VIL1"))
     assert r.status_code == 201, r.text
@@ -38,13 +41,24 @@ async def test_p6_posts_exemptions_and_mobile_members(stack):
 
 async def test_p12_org_pledges_are_made_by_the_org_and_members_back_them(stack):
     http, sec = stack.http, stack.secretary("VIL1")
-    r = await http.post("/api/pledges/pledges", json={"org_id": "VIL1", "pledger_kind": "org", "kind": "annual",
-                                                      "items": ITEMS}, headers=stack.member("M1", "VIL1"))
+    r = await http.post(
+        "/api/pledges/pledges",
+        json={"org_id": "VIL1", "pledger_kind": "org", "kind": "annual", "items": ITEMS},
+        headers=stack.member("M1", "VIL1"),
+    )
     assert r.status_code == 403  # only the org (its secretary) makes 党组织承诺
-    org_pledge = (await http.post("/api/pledges/pledges", json={"org_id": "VIL1", "pledger_kind": "org",
-                                                                 "kind": "annual", "items": ITEMS}, headers=sec)).json()
-    r = await http.post("/api/pledges/pledges", json=individual("M2", supports=org_pledge["pledge_id"]),
-                        headers=stack.member("M2", "VIL1"))
+    org_pledge = (
+        await http.post(
+            "/api/pledges/pledges",
+            json={"org_id": "VIL1", "pledger_kind": "org", "kind": "annual", "items": ITEMS},
+            headers=sec,
+        )
+    ).json()
+    r = await http.post(
+        "/api/pledges/pledges",
+        json=individual("M2", supports=org_pledge["pledge_id"]),
+        headers=stack.member("M2", "VIL1"),
+    )
     assert r.status_code == 201, r.text
     await stack.settle()
     ledger = (await http.get("/api/pledges/orgs/VIL1/ledger?kind=annual", headers=sec)).json()
@@ -77,8 +91,13 @@ async def test_overdue_pledges_get_reminded_by_the_scheduler(stack):
     rt = stack["pledges"]
     today = rt.app.today()
     due = today + dt.timedelta(days=2)
-    pid = (await http.post("/api/pledges/pledges", json={**individual("M1"), "kind": "adhoc", "trigger": "防汛",
-                                                         "due": due.isoformat()}, headers=member)).json()["pledge_id"]
+    pid = (
+        await http.post(
+            "/api/pledges/pledges",
+            json={**individual("M1"), "kind": "adhoc", "trigger": "防汛", "due": due.isoformat()},
+            headers=member,
+        )
+    ).json()["pledge_id"]
     await http.post(f"/api/pledges/pledges/{pid}/approve", headers=sec)
     await http.post(f"/api/pledges/pledges/{pid}/publicise", json={"channel": "公示栏"}, headers=sec)
     await stack.settle()
@@ -93,7 +112,10 @@ async def test_overdue_pledges_get_reminded_by_the_scheduler(stack):
     await stack.settle()
     overdue = (await http.get("/api/pledges/orgs/VIL1/ledger?overdue=true", headers=sec)).json()
     assert overdue["total"] == 1
-    assert (overdue["items"][0]["reminders"], overdue["items"][0]["last_reminded"]) == (1, (due + dt.timedelta(days=3)).isoformat())
+    assert (overdue["items"][0]["reminders"], overdue["items"][0]["last_reminded"]) == (
+        1,
+        (due + dt.timedelta(days=3)).isoformat(),
+    )
 
 
 async def test_bad_input_changes_nothing(stack):
@@ -113,8 +135,11 @@ async def test_bad_input_changes_nothing(stack):
         ({**individual("M1"), "kind": "adhoc", "due": "2001-01-01", "trigger": "x"}, 422),
     ]
     for body, status in cases:
-        kwargs = {"content": body, "headers": {**member, "content-type": "application/json"}} if isinstance(body, bytes) \
+        kwargs = (
+            {"content": body, "headers": {**member, "content-type": "application/json"}}
+            if isinstance(body, bytes)
             else {"json": body, "headers": member}
+        )
         r = await http.post("/api/pledges/pledges", **kwargs)
         assert r.status_code == status, (body if isinstance(body, bytes) else str(body)[:80], r.text)
         assert r.headers["content-type"] == "application/problem+json"
