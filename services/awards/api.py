@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from shared.api import MAX_TEXT, Caller, Command, Paging
 from shared.auth import Identity, require_scope, require_sees
+from shared.ratelimit import limiter_for
 from shared.scope import Scope
 from shared.service import ServiceRuntime
 
@@ -160,6 +161,7 @@ def exemplar_view(e: Exemplar) -> dict:
 def routes(rt: ServiceRuntime) -> APIRouter:
     app: AwardsApp = rt.app  # type: ignore[assignment]
     router = APIRouter()
+    objections = limiter_for(rt, "objections", limit=20)  # shared with the 公示 page's form
 
     def done_n(n: Nomination) -> dict:
         rt.nudge()
@@ -238,7 +240,8 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         return done_n(app.reject(who, nomination_id, body.reason))
 
     @router.post("/nominations/{nomination_id}/objections", status_code=201, summary="公示异议 object (A5; anyone)")
-    def object_(nomination_id: UUID, body: Objection) -> dict:
+    def object_(nomination_id: UUID, body: Objection, request: Request) -> dict:
+        objections.check_request(request)
         objection_id = app.raise_objection(nomination_id, body.text)
         rt.nudge()
         return {"objection_id": objection_id, "nomination_id": str(nomination_id)}

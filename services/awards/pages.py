@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.api import MAX_TEXT
 from shared.errors import Invalid, Problem
+from shared.ratelimit import limiter_for
 from shared.service import ServiceRuntime
 
 from .application import AwardsApp
@@ -35,6 +36,7 @@ def nominee_label(rt: ServiceRuntime, n: Nomination) -> str:
 def pages(rt: ServiceRuntime) -> APIRouter:
     app: AwardsApp = rt.app  # type: ignore[assignment]
     router = APIRouter()
+    limiter = limiter_for(rt, "objections", limit=20)  # A5: anyone may object, nobody may flood
 
     def render(campaign: Campaign, message: str = "", error: bool = False, status: int = 200) -> HTMLResponse:
         today = app.today()
@@ -66,10 +68,12 @@ def pages(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/campaigns/{campaign_id}/publicity", response_class=HTMLResponse)
     def object_(
+        request: Request,
         campaign_id: UUID,
         nomination_id: Annotated[str, Form(max_length=64)],
         text: Annotated[str, Form(max_length=MAX_TEXT)],
     ) -> HTMLResponse:
+        limiter.check_request(request)
         campaign = app.campaign(campaign_id)
         try:
             if nomination_id not in campaign.candidates():

@@ -14,17 +14,14 @@
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 import uuid
 
 from shared.db import Database
-from shared.errors import Forbidden, Refused, TooMany
+from shared.errors import Forbidden, Refused
 from shared.settings import Settings
 
 BALLOT_DDL = """
@@ -111,22 +108,3 @@ def record_vote(db: Database, round_id: uuid.UUID, ballot: str, satisfaction: st
                 "INSERT INTO ev_comments (comment_id, round_id, satisfaction, comment, at) VALUES (?, ?, ?, ?, ?)",
                 [str(uuid.uuid4()), str(round_id), satisfaction, comment, now()],
             )
-
-
-class RateLimiter:
-    """At most ``limit`` actions per ``window_s`` per key (client IP), in memory, per process."""
-
-    def __init__(self, limit: int = 30, window_s: float = 600.0):
-        self.limit, self.window_s = limit, window_s
-        self._hits: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
-        self._lock = threading.Lock()
-
-    def check(self, key: str) -> None:
-        at = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= at - self.window_s:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                raise TooMany(f"more than {self.limit} rating requests in {self.window_s:g} s from this address")
-            hits.append(at)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.errors import Invalid, NotFound, Problem, Refused
+from shared.ratelimit import limiter_for
 from shared.service import ServiceRuntime
 
 from . import ballots
@@ -36,7 +37,7 @@ def problem_page(p: Problem) -> HTMLResponse:
 
 def pages(rt: ServiceRuntime) -> APIRouter:
     router = APIRouter()
-    limiter = ballots.RateLimiter()
+    limiter = limiter_for(rt, "ratings")
 
     @router.get("/windows/{window_id}", response_class=HTMLResponse)
     def window_page(window_id: str) -> HTMLResponse:

@@ -133,3 +133,19 @@ async def test_bad_input_is_refused_and_changes_nothing(awards):
     await get(awards, "/orgs/VIL1/campaigns", awards.secretary("COM1"), 403)
 
     assert app.recorder.max_notification_id() == before
+
+
+async def test_a5_objections_are_rate_limited_per_address(awards):
+    """Anyone may object (A5), nobody may flood: the API and the 公示 form share one limit per address."""
+    from uuid import uuid4
+
+    app = awards["awards"].app
+    before = app.recorder.max_notification_id()
+    statuses = [
+        (await awards.http.post(f"/api/awards/nominations/{uuid4()}/objections", json={"text": "异议"})).status_code
+        for _ in range(21)
+    ]
+    assert set(statuses[:20]) == {404} and statuses[20] == 429
+    form = await awards.http.post(f"/awards/campaigns/{uuid4()}/publicity", data={"nomination_id": "x", "text": "y"})
+    assert form.status_code == 429  # the same address, the same limit
+    assert app.recorder.max_notification_id() == before
