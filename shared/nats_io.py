@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import shutil
 import socket
 import subprocess
@@ -109,6 +110,7 @@ class EmbeddedNats:
         # its own session: a terminal's Ctrl-C reaches us, and we stop the server last, after the services drained
         self.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True)
         self.pidfile.write_text(str(self.proc.pid))
+        atexit.register(self.stop)  # never leave a server behind, even when a test fails before stopping it
         for _ in range(200):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"nats-server exited with {self.proc.returncode}; see {logfile.name}")
