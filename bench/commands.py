@@ -10,26 +10,42 @@ import time
 
 from services.pledges.application import PledgesApp
 from services.pledges.domain import Pledge
+from shared.db import Database
 
-from .harness import Env, ServedPledges
+from .harness import DIRECTORY_ORGS, Env, ServedPledges
 from .load import in_child
 from .province import orgs
 
 TODAY = dt.date(2026, 1, 5)
+BENCH_ORGS = orgs(DIRECTORY_ORGS)
 
 
 def new_pledge(i: int) -> Pledge:
     """The aggregate the HTTP command creates, built directly (no HTTP, no directory, no auth)."""
-    org = orgs(100)[i % 100]
-    return Pledge.propose(org=org.position.as_dict(), trace={"correlation_id": None, "causation_id": None},
-                          pledger_kind="individual", member_ids=[org.member_id], kind="annual", year=2026,
-                          items=[{"text": f"每月走访困难群众两次（第{i}号）", "tags": ["带头服务群众"]}], due=None,
-                          trigger=None, masses=None, post="网格员", host_org=None, leading=False, exempt_members=[],
-                          supports=None, today=TODAY)
+    org = BENCH_ORGS[i % len(BENCH_ORGS)]
+    return Pledge.propose(
+        org=org.position.as_dict(),
+        trace={"correlation_id": None, "causation_id": None},
+        pledger_kind="individual",
+        member_ids=[org.member_id],
+        kind="annual",
+        year=2026,
+        items=[{"text": f"每月走访困难群众两次（第{i}号）", "tags": ["带头服务群众"]}],
+        due=None,
+        trigger=None,
+        masses=None,
+        post="网格员",
+        host_org=None,
+        leading=False,
+        exempt_members=[],
+        supports=None,
+        today=TODAY,
+    )
 
 
 def raw_save_rate(env: Env, threads: int, duration: float) -> float:
     """Aggregates saved per second by ``threads`` threads calling ``Application.save`` in a loop."""
+    Database(env.settings, "pledges").close()  # creates the PostgreSQL schema, as a runtime does first
     app = PledgesApp(env.settings)
     counts = [0] * threads
     deadline = time.monotonic() + duration
@@ -62,7 +78,17 @@ async def command_throughput(env: Env, duration: float, raw_duration: float, con
         await served.stop()
     rate = load["ok"] / load["elapsed_s"]
     baseline = max(raw.values())
-    return {"value": rate, "unit": "commands/s", "baseline": baseline, "baseline_name": "raw Application.save",
-            "ratio": rate / baseline, "target_ratio": 1.0, "duration_s": load["elapsed_s"],
-            "concurrency": concurrency, "errors": load["errors"], "error_statuses": load["statuses"],
-            "p50_ms": load["p50_ms"], "raw_save_per_s": raw}
+    return {
+        "value": rate,
+        "unit": "commands/s",
+        "baseline": baseline,
+        "baseline_name": "raw Application.save",
+        "ratio": rate / baseline,
+        "target_ratio": 1.0,
+        "duration_s": load["elapsed_s"],
+        "concurrency": concurrency,
+        "errors": load["errors"],
+        "error_statuses": load["statuses"],
+        "p50_ms": load["p50_ms"],
+        "raw_save_per_s": raw,
+    }

@@ -20,6 +20,7 @@ import uvicorn
 from services import spec
 from shared.app import create_app
 from shared.auth import issue_token
+from shared.directory.application import DirectoryApp
 from shared.nats_io import EmbeddedNats, connect, free_port
 from shared.service import ServiceRuntime
 from shared.settings import Settings
@@ -38,9 +39,7 @@ class FreshDatabase:
         self.name = f"cxzy_bench_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.name}"')
-        info = psycopg.conninfo.conninfo_to_dict(PG_ADMIN_DSN)
-        info["dbname"] = self.name
-        self.dsn = psycopg.conninfo.make_conninfo(**info)
+        self.dsn = psycopg.conninfo.make_conninfo(PG_ADMIN_DSN, dbname=self.name)
 
     def drop(self) -> None:
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
@@ -61,9 +60,17 @@ async def environment(store: str, **overrides) -> AsyncIterator[Env]:
     tmp = Path(tempfile.mkdtemp(prefix=f"cxzy-bench-{store}-"))
     pg = FreshDatabase() if store == "postgres" else None
     nats = EmbeddedNats(tmp / "nats").start()
-    settings = Settings(var_dir=tmp / "var", store=store, postgres_dsn=pg.dsn if pg else "", nats_url=nats.url,
-                        scheduler_interval_s=3600, relay_poll_s=0.05, http_port=free_port(), log_level="WARNING",
-                        **overrides)
+    settings = Settings(
+        var_dir=tmp / "var",
+        store=store,
+        postgres_dsn=pg.dsn if pg else "",
+        nats_url=nats.url,
+        scheduler_interval_s=3600,
+        relay_poll_s=0.05,
+        http_port=free_port(),
+        log_level="WARNING",
+        **overrides,
+    )
     try:
         yield Env(store, settings, nats, tmp)
     finally:
@@ -94,10 +101,13 @@ class ServedPledges:
     async def start(self) -> ServedPledges:
         self.runtimes = {n: ServiceRuntime(spec(n), self.settings) for n in ("directory", "pledges")}
         records = directory_records(DIRECTORY_ORGS)
-        await asyncio.to_thread(self.runtimes["directory"].app.import_records, records["orgs"], records["members"])
+        directory = self.runtimes["directory"].app
+        assert isinstance(directory, DirectoryApp)
+        await asyncio.to_thread(directory.import_records, records["orgs"], records["members"])
         app = create_app(list(self.runtimes.values()), self.settings, self.env.nats.url)
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.settings.http_port, log_level="warning",
-                                lifespan="on", access_log=False)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.settings.http_port, log_level="warning", lifespan="on", access_log=False
+        )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
@@ -115,11 +125,13 @@ class ServedPledges:
         """(bearer token, 提诺 body) per org: each org's member pledges in turn (P1)."""
         from .province import proposal
 
-        return [(issue_token(self.settings, o.member_id, "member", org=o.org_id, ttl_s=3600), proposal(o, i))
-                for i, o in enumerate(orgs(DIRECTORY_ORGS))]
+        return [
+            (issue_token(self.settings, o.member_id, "member", org=o.org_id, ttl_s=3600), proposal(o, i))
+            for i, o in enumerate(orgs(DIRECTORY_ORGS))
+        ]
 
     async def stop(self) -> None:
-        if self._server:
+        if self._server and self._task:
             self._server.should_exit = True
             await self._task
         for rt in self.runtimes.values():

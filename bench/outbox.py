@@ -36,18 +36,19 @@ def same_messages(app: PledgesApp, count: int) -> list[tuple[str, bytes, dict]]:
 async def raw_publish_rate(js, messages: list[tuple[str, bytes, dict]], window: int) -> float:
     from nats.js import api
 
-    await js.add_stream(api.StreamConfig(name="BENCH_RAW", subjects=["bench.>"], storage=api.StorageType.FILE,
-                                         duplicate_window=86400))
+    await js.add_stream(
+        api.StreamConfig(name="BENCH_RAW", subjects=["bench.>"], storage=api.StorageType.FILE, duplicate_window=86400)
+    )
     started = time.monotonic()
     for start in range(0, len(messages), window):
-        futures = [await js.publish_async(s, p, headers=h) for s, p, h in messages[start:start + window]]
+        futures = [await js.publish_async(s, p, headers=h) for s, p, h in messages[start : start + window]]
         await asyncio.gather(*futures)
     return len(messages) / (time.monotonic() - started)
 
 
 async def relay_throughput(env: Env, events: int) -> dict:
+    db = Database(env.settings, "pledges")  # first: it creates the PostgreSQL schema the event store uses
     app = PledgesApp(env.settings)
-    db = Database(env.settings, "pledges")
     nc, js = await jetstream(env)
     try:
         await asyncio.to_thread(record_pledges, app, events)
@@ -63,7 +64,14 @@ async def relay_throughput(env: Env, events: int) -> dict:
         await nc.drain()
         db.close()
         app.close()
-    return {"value": rate, "unit": "events/s", "baseline": baseline, "baseline_name": "raw js.publish_async",
-            "ratio": rate / baseline, "target_ratio": 0.8, "events": events,
-            "payload_bytes": round(sum(len(p) for _, p, _ in messages) / len(messages)),
-            "batch": env.settings.relay_batch}
+    return {
+        "value": rate,
+        "unit": "events/s",
+        "baseline": baseline,
+        "baseline_name": "raw js.publish_async",
+        "ratio": rate / baseline,
+        "target_ratio": 0.8,
+        "events": events,
+        "payload_bytes": round(sum(len(p) for _, p, _ in messages) / len(messages)),
+        "batch": env.settings.relay_batch,
+    }

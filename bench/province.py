@@ -48,10 +48,26 @@ def directory_records(limit: int) -> dict:
     for o in chosen:
         county = o.position.local[2]
         parent = f"P{county}"
-        parents.setdefault(parent, {"id": parent, "name": f"{county}县委", "type": "党委",
-                                    "local_path": "/".join(o.position.local[:3]), "mode": "a", "parent": "P13"})
-        record = {"id": o.org_id, "name": f"{o.org_id}党支部", "type": "支部", "domain": "农村",
-                  "local_path": o.position.local_path, "mode": "a", "parent": parent}
+        parents.setdefault(
+            parent,
+            {
+                "id": parent,
+                "name": f"{county}县委",
+                "type": "党委",
+                "local_path": "/".join(o.position.local[:3]),
+                "mode": "a",
+                "parent": "P13",
+            },
+        )
+        record = {
+            "id": o.org_id,
+            "name": f"{o.org_id}党支部",
+            "type": "支部",
+            "domain": "农村",
+            "local_path": o.position.local_path,
+            "mode": "a",
+            "parent": parent,
+        }
         if o.position.vertical:
             record.update(mode="c", domain="窗口单位", vertical_path=o.position.vertical_path)
         records.append(record)
@@ -61,5 +77,10 @@ def directory_records(limit: int) -> dict:
 
 def proposal(org: BenchOrg, n: int) -> dict:
     """The body of a 提诺 (P1–P3): an annual individual pledge with one 五带头 item, ~ real size."""
-    return {"org_id": org.org_id, "pledger_kind": "individual", "member_ids": [org.member_id], "kind": "annual",
-            "items": [{"text": f"每月走访困难群众两次，帮助解决实际问题（第{n}号）", "tags": ["带头服务群众"]}]}
+    return {
+        "org_id": org.org_id,
+        "pledger_kind": "individual",
+        "member_ids": [org.member_id],
+        "kind": "annual",
+        "items": [{"text": f"每月走访困难群众两次，帮助解决实际问题（第{n}号）", "tags": ["带头服务群众"]}],
+    }

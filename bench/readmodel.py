@@ -10,6 +10,7 @@ import sqlite3
 import time
 
 import psycopg
+from nats.js import api
 
 from services.pledges.projections import Ledger
 from shared.db import Database, schema_name
@@ -18,8 +19,10 @@ from shared.projection import ProjectionRunner
 
 from .harness import Env, jetstream
 
-ROW = ("pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind, year,"
-       " due, state, items, trig, post, proposed_at, updated_at, last_seq")
+ROW = (
+    "pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind, year,"
+    " due, state, items, trig, post, proposed_at, updated_at, last_seq"
+)
 RAW_DDL = Ledger.ddl.split(";")[0].replace("pl_pledges", "raw_pledges")
 
 
@@ -39,42 +42,60 @@ async def raw_consume_rate(js, stream: str, subject: str, expected: int, batch: 
 
 def row_of(env: Envelope) -> tuple:
     d = env.data
-    return (env.subject, env.orgid, d.get("host_org"), env.localpath, env.verticalpath, d["pledger_kind"],
-            json.dumps(d["member_ids"]), int(d["leading"]), d["kind"], d["year"], d["due"], "proposed",
-            json.dumps(d["items"], ensure_ascii=False), d.get("trigger"), d.get("post"), env.time, env.time,
-            env.sequence)
+    return (
+        env.subject,
+        env.orgid,
+        d.get("host_org"),
+        env.localpath,
+        env.verticalpath,
+        d["pledger_kind"],
+        json.dumps(d["member_ids"]),
+        int(d["leading"]),
+        d["kind"],
+        d["year"],
+        d["due"],
+        "proposed",
+        json.dumps(d["items"], ensure_ascii=False),
+        d.get("trigger"),
+        d.get("post"),
+        env.time,
+        env.time,
+        env.sequence,
+    )
+
+
+RAW_INSERT = f"INSERT INTO raw_pledges ({ROW}) VALUES ({', '.join('?' * 18)})"
 
 
 def raw_insert_rate(env: Env, rows: list[tuple], batch: int) -> float:
     """The same rows, batch by batch in one transaction each, straight through the driver."""
-    sql = f"INSERT INTO raw_pledges ({ROW}) VALUES ({', '.join('?' * 18)})"
-    if env.store == "postgres":
-        conn = psycopg.connect(env.settings.postgres_dsn, autocommit=True,
-                               options=f"-c search_path={schema_name('bench')}")
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema_name('bench')}")
-        conn.execute(RAW_DDL)
-        sql = sql.replace("?", "%s")
-    else:
-        conn = sqlite3.connect(env.settings.sqlite_path("bench", "raw"), isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(RAW_DDL)
+    batches = [rows[start : start + batch] for start in range(0, len(rows), batch)]
     started = time.monotonic()
-    for start in range(0, len(rows), batch):
-        if env.store == "postgres":
-            with conn.transaction(), conn.cursor() as cur:
-                cur.executemany(sql, rows[start:start + batch])
-        else:
-            conn.execute("BEGIN")
-            conn.executemany(sql, rows[start:start + batch])
-            conn.execute("COMMIT")
-    rate = len(rows) / (time.monotonic() - started)
-    conn.close()
-    return rate
+    if env.store == "postgres":
+        schema = schema_name("bench")
+        with psycopg.connect(env.settings.postgres_dsn, autocommit=True, options=f"-c search_path={schema}") as pg:
+            pg.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            pg.execute(RAW_DDL)
+            started = time.monotonic()
+            for chunk in batches:
+                with pg.transaction(), pg.cursor() as cur:
+                    cur.executemany(RAW_INSERT.replace("?", "%s"), chunk)
+    else:
+        lite = sqlite3.connect(env.settings.sqlite_path("bench", "raw"), isolation_level=None)
+        lite.execute("PRAGMA journal_mode=WAL")
+        lite.execute("PRAGMA synchronous=NORMAL")
+        lite.execute(RAW_DDL)
+        started = time.monotonic()
+        for chunk in batches:
+            lite.execute("BEGIN")
+            lite.executemany(RAW_INSERT, chunk)
+            lite.execute("COMMIT")
+        lite.close()
+    return len(rows) / (time.monotonic() - started)
 
 
-async def run_until(runner: ProjectionRunner, last_seq: int, sample=None) -> float:
-    """Run the runner from its checkpoint until it has applied ``last_seq``; seconds taken."""
+async def run_until(runner: ProjectionRunner, last_seq: int) -> tuple[float, int]:
+    """Run the runner from its checkpoint until it has applied ``last_seq``: (seconds, checkpoint reached)."""
     stop = asyncio.Event()
     await runner.open()
     started = time.monotonic()
@@ -83,14 +104,12 @@ async def run_until(runner: ProjectionRunner, last_seq: int, sample=None) -> flo
         while (done := await asyncio.to_thread(runner.checkpoint)) < last_seq:
             if task.done():
                 task.result()
-            if sample:
-                sample(done)
             await asyncio.sleep(0.05)
         elapsed = time.monotonic() - started
     finally:
         stop.set()
         await task
-    return elapsed
+    return elapsed, done
 
 
 async def projection_throughput(env: Env, events: int) -> dict:
@@ -100,19 +119,31 @@ async def projection_throughput(env: Env, events: int) -> dict:
     batch = env.settings.projection_batch
     try:
         consume = await raw_consume_rate(js, "CXZY_PLEDGES", "cxzy.pledges.>", events, batch)
-        sub = await js.pull_subscribe("cxzy.pledges.>", stream="CXZY_PLEDGES")
-        rows = []
+        sub = await js.pull_subscribe(
+            "cxzy.pledges.>", stream="CXZY_PLEDGES", config=api.ConsumerConfig(ack_policy=api.AckPolicy.NONE)
+        )
+        rows: list[tuple] = []
         while len(rows) < events:
             rows += [row_of(Envelope.from_message(m.headers, m.data)) for m in await sub.fetch(batch, timeout=5)]
         await sub.unsubscribe()
         insert = await asyncio.to_thread(raw_insert_rate, env, rows, batch)
         runner = ProjectionRunner(Ledger(), db, js, env.settings, "bench")
-        rate = events / await run_until(runner, events)
+        seconds, _ = await run_until(runner, events)
+        rate = events / seconds
         applied = db.one("SELECT COUNT(*) AS n FROM pl_pledges")
         assert applied and int(applied["n"]) == events, applied
     finally:
         await nc.drain()
         db.close()
-    return {"value": rate, "unit": "events/s", "baseline": consume, "baseline_name": "raw pull fetch+ack",
-            "ratio": rate / consume, "target_ratio": 0.5, "events": events, "batch": batch,
-            "raw_insert_per_s": insert, "ratio_vs_raw_insert": rate / insert}
+    return {
+        "value": rate,
+        "unit": "events/s",
+        "baseline": consume,
+        "baseline_name": "raw pull fetch+ack",
+        "ratio": rate / consume,
+        "target_ratio": 0.5,
+        "events": events,
+        "batch": batch,
+        "raw_insert_per_s": insert,
+        "ratio_vs_raw_insert": rate / insert,
+    }

@@ -72,17 +72,27 @@ async def test_rebuild_applies_every_pledge_and_samples_memory(history, store):
 
 
 def test_report_names_each_missing_figure_and_renders(tmp_path):
-    figure = {"value": 10.0, "unit": "events/s", "baseline": 20.0, "baseline_name": "raw", "ratio": 0.5,
-              "target_ratio": 0.5}
+    figure = {
+        "value": 10.0,
+        "unit": "events/s",
+        "baseline": 20.0,
+        "baseline_name": "raw",
+        "ratio": 0.5,
+        "target_ratio": 0.5,
+    }
     ms = {"p50_ms": 2.0, "p95_ms": 9.0, "p99_ms": 30.0, "max_ms": 40.0}
     run = {**ms, "offered_rate": 200.0, "rate": 200, "send_to_visible": ms}
     latency = {"value": 30.0, **run, "sustainable": {**run, "offered_rate": 50.0}}
     result = {
-        "mode": "quick", "started": "2026-11-23T10:00:00Z", "seconds": 1.0,
+        "mode": "quick",
+        "started": "2026-11-23T10:00:00Z",
+        "seconds": 1.0,
         "load_average": {"start": (1.0, 1.0, 1.0), "end": (1.0, 1.0, 1.0)},
         "machine": {"cpus": 2, "memory_gb": 8, "python": "3.11", "postgres": "PostgreSQL 15", "nats_server": "v2"},
-        "figures": {"relay_throughput": {"sqlite": figure, "postgres": {"error": "boom"}},
-                    "e2e_latency": {"sqlite": latency}},
+        "figures": {
+            "relay_throughput": {"sqlite": figure, "postgres": {"error": "boom"}},
+            "e2e_latency": {"sqlite": latency},
+        },
     }
     gaps = report.missing(result, ["sqlite", "postgres"])
     assert "relay_throughput/postgres" in gaps and "relay_throughput/sqlite" not in gaps
