@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api import Caller
 from .asyncapi import asyncapi_document
@@ -23,11 +24,44 @@ MAX_BODY = 1 << 20
 PROBLEM = "application/problem+json"
 
 
-def problem_response(problem: Problem, request: Request) -> JSONResponse:
+def problem_response(problem: Problem, request: Request | None = None, path: str = "") -> JSONResponse:
     body = problem.body()
-    body["instance"] = str(request.url.path)
+    body["instance"] = str(request.url.path) if request is not None else path
     body["correlation_id"] = correlation_id.get()
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM)
+
+
+class CorrelationAndLimits:
+    """Pure ASGI (no BaseHTTPMiddleware on the hot path): binds the request's correlation id (the
+    ``X-Correlation-ID`` header or a new one), echoes it, and refuses bodies over 1 MiB before reading them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        cid = bind_correlation(headers.get(b"x-correlation-id", b"").decode("latin-1")[:128] or None)
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > MAX_BODY:
+            too_large = Problem(
+                f"request body over {MAX_BODY} bytes",
+                slug="too-large",
+                title_zh="请求体过大",
+                title_en="Request too large",
+            )
+            too_large.status = 413
+            await problem_response(too_large, path=scope["path"])(scope, receive, send)
+            return
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-correlation-id", cid.encode("latin-1"))]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
 
 
 def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str | None = None) -> FastAPI:
@@ -50,22 +84,7 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
     app.state.settings = settings
     app.state.runtimes = {rt.name: rt for rt in runtimes}
 
-    @app.middleware("http")
-    async def correlation_and_limits(request: Request, call_next):
-        bind_correlation(request.headers.get("x-correlation-id"))
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            too_large = Problem(
-                f"request body over {MAX_BODY} bytes",
-                slug="too-large",
-                title_zh="请求体过大",
-                title_en="Request too large",
-            )
-            too_large.status = 413
-            return problem_response(too_large, request)
-        response = await call_next(request)
-        response.headers["x-correlation-id"] = correlation_id.get() or ""
-        return response
+    app.add_middleware(CorrelationAndLimits)
 
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem):

@@ -90,13 +90,14 @@ class Database:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self, write: bool = True) -> Iterator[Tx]:
+        """One transaction. SQLite takes its write lock up front only when ``write`` (readers never queue)."""
         if self.postgres:
             with self._pool.connection() as pg, pg.transaction(), pg.cursor() as cur:
                 yield Tx(cur, True)
         else:
             conn = self._sqlite()
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield Tx(conn.cursor(), False)
             except BaseException:
@@ -105,7 +106,7 @@ class Database:
             conn.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict]:
-        with self.transaction() as tx:
+        with self.transaction(write=False) as tx:
             return tx.execute(sql, params).all()
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict | None:

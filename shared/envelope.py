@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -44,8 +44,12 @@ class Envelope:
     datacontenttype: str = "application/json"
     specversion: str = SPECVERSION
 
+    def attributes(self) -> dict[str, Any]:
+        """Every field, shallow (``asdict`` would deep-copy the data on the relay's hot path)."""
+        return {f.name: getattr(self, f.name) for f in _FIELDS}
+
     def canonical(self) -> bytes:
-        attrs = asdict(self)
+        attrs = self.attributes()
         attrs.pop("hash")
         return canonical_json(attrs)
 
@@ -59,7 +63,7 @@ class Envelope:
         return self.chained(self.prevhash).hash == self.hash
 
     def headers(self) -> dict[str, str]:
-        attrs = asdict(self)
+        attrs = self.attributes()
         attrs.pop("data")
         headers = {f"ce-{k}": quote(str(v), safe=_SAFE) for k, v in attrs.items()}
         headers["content-type"] = self.datacontenttype
@@ -87,3 +91,6 @@ class Envelope:
     def event_name(self) -> str:
         """``cn.cxzy.pledges.proposed.v1`` → ``proposed``"""
         return self.type.split(".")[-2]
+
+
+_FIELDS = fields(Envelope)

@@ -84,3 +84,20 @@ async def test_illegal_transitions_are_refused_and_record_nothing(stack):
     r = await http.post(f"/api/pledges/pledges/{pid}/approve", headers=member)
     assert r.status_code == 403
     assert app.recorder.max_notification_id() == before
+
+
+async def test_the_correlation_id_travels_from_the_request_to_the_event_and_big_bodies_are_refused(stack):
+    headers = {**stack.member("M1", "VIL1"), "X-Correlation-ID": "req-2026-0001"}
+    r = await stack.http.post("/api/pledges/pledges", json=ANNUAL, headers=headers)
+    assert r.status_code == 201 and r.headers["x-correlation-id"] == "req-2026-0001"
+    await stack.settle()
+    sub = await stack["pledges"].js.pull_subscribe("cxzy.pledges.>", stream="CXZY_PLEDGES")
+    (msg,) = await sub.fetch(1, timeout=2)
+    assert Envelope.from_message(msg.headers, msg.data).correlationid == "req-2026-0001"
+
+    huge = b'{"org_id": "VIL1", "pad": "' + b"x" * (1 << 20) + b'"}'
+    r = await stack.http.post(
+        "/api/pledges/pledges", content=huge, headers={**headers, "content-type": "application/json"}
+    )
+    assert r.status_code == 413 and r.json()["type"].endswith("/too-large")
+    assert stack["pledges"].app.recorder.max_notification_id() == 1
