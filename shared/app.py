@@ -130,6 +130,11 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index():
+        public = "".join(
+            f'<p>公开页面 public page: <a href="/{rt.name}{path}">{label}</a></p>'
+            for rt in runtimes
+            for path, label in rt.spec.public_pages
+        )
         items = "".join(
             f'<li><b>{rt.spec.title}</b> {rt.name}: <a href="/docs#/{rt.name}%20{rt.spec.title}">API</a></li>'
             for rt in runtimes
@@ -137,7 +142,8 @@ def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str
         )
         return f"""<!doctype html><html lang="zh"><meta charset="utf-8"><title>创先争优 cxzy</title>
 <body><h1>创先争优长效机制 cxzy</h1><ul>{items}</ul>
-<p><a href="/docs">OpenAPI</a> · <a href="/asyncapi.json">AsyncAPI</a></p></body></html>"""
+<p><a href="/docs">OpenAPI</a> · <a href="/asyncapi.json">AsyncAPI</a> · <a href="/healthz">healthz</a></p>
+{public}</body></html>"""
 
     return app
 

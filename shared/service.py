@@ -38,7 +38,10 @@ class ServiceSpec:
     pages: Callable[[ServiceRuntime], APIRouter] | None = None
     jobs: list[Job] = field(default_factory=list)
     replicate_directory: bool = True
-    ddl: str = ""  # the service's own tables that no projection owns (e.g. one-time ballot tokens)
+    ddl: str = ""
+    public_pages: tuple[
+        tuple[str, str], ...
+    ] = ()  # (path under /<name>, label) listed on the index page  # the service's own tables that no projection owns (e.g. one-time ballot tokens)
 
 
 class ServiceRuntime:

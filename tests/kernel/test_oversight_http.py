@@ -129,3 +129,16 @@ async def test_sse_feed_resumes_after_disconnect_without_loss_or_duplicates(stac
     resumed = await read_frames(http, city, "local:13/1301", 2, last_id=got[-1]["id"])
     assert [f["data"]["subject"] for f in resumed] == [later[0], later[2]]
     assert int(resumed[0]["id"]) > int(got[-1]["id"])
+
+
+async def test_index_lists_the_services_and_their_public_pages(tmp_path, store):
+    from ..stack import Stack
+
+    stack = await Stack(tmp_path, store, services=("pledges", "awards")).start()
+    try:
+        index = (await stack.http.get("/")).text
+        assert "承诺践诺" in index and "评比表彰" in index
+        assert 'href="/awards/publicity"' in index
+        assert (await stack.http.get("/awards/publicity")).status_code == 200
+    finally:
+        await stack.stop()
