@@ -192,7 +192,7 @@ class ProjectionRunner:
         """Bind the durable consumer (from checkpoint + 1) before the run loop starts."""
         self._sub = await self._subscribe()
 
-    async def run(self, stop: asyncio.Event, caught_up: asyncio.Event | None = None) -> None:
+    async def run(self, stop: asyncio.Event) -> None:
         if getattr(self, "_sub", None) is None:
             await self.open()
         sub, self._sub = self._sub, None
@@ -201,8 +201,6 @@ class ProjectionRunner:
                 try:
                     msgs = await sub.fetch(self.settings.projection_batch, timeout=0.5)
                 except TimeoutError:
-                    if caught_up is not None:
-                        caught_up.set()
                     continue
                 await self._process(msgs)
         finally:

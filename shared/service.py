@@ -63,9 +63,6 @@ class ServiceRuntime:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
-    def projection(self, name: str) -> Projection:
-        return next(p for p in self.projections if p.name == name)
-
     def runner(self, name: str) -> ProjectionRunner:
         return next(r for r in self.runners if r.projection.name == name)
 

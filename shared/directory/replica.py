@@ -146,8 +146,3 @@ class DirectoryView:
     def orgs_in(self, scope: Scope) -> list[OrgRecord]:
         where, params = scope.sql_filter()
         return [OrgRecord(**r) for r in self.db.query(f"SELECT * FROM dir_orgs WHERE {where} ORDER BY org_id", params)]
-
-    def count(self) -> tuple[int, int]:
-        orgs = self.db.one("SELECT COUNT(*) AS n FROM dir_orgs")
-        members = self.db.one("SELECT COUNT(*) AS n FROM dir_members")
-        return int(orgs["n"] if orgs else 0), int(members["n"] if members else 0)
