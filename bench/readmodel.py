@@ -5,24 +5,20 @@ same rows (sqlite3 / psycopg, no kernel) beside it."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import time
 
 import psycopg
 from nats.js import api
 
-from services.pledges.projections import Ledger
+from services.pledges.projections import PROPOSED_COLUMNS, Ledger, proposed_row
 from shared.db import Database, schema_name
 from shared.envelope import Envelope
 from shared.projection import ProjectionRunner
 
 from .harness import Env, jetstream
 
-ROW = (
-    "pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind, year,"
-    " due, state, items, trig, post, proposed_at, updated_at, last_seq"
-)
+ROW = PROPOSED_COLUMNS
 RAW_DDL = Ledger.ddl.split(";")[0].replace("pl_pledges", "raw_pledges")
 
 
@@ -40,28 +36,7 @@ async def raw_consume_rate(js, stream: str, subject: str, expected: int, batch: 
     return rate
 
 
-def row_of(env: Envelope) -> tuple:
-    d = env.data
-    return (
-        env.subject,
-        env.orgid,
-        d.get("host_org"),
-        env.localpath,
-        env.verticalpath,
-        d["pledger_kind"],
-        json.dumps(d["member_ids"]),
-        int(d["leading"]),
-        d["kind"],
-        d["year"],
-        d["due"],
-        "proposed",
-        json.dumps(d["items"], ensure_ascii=False),
-        d.get("trigger"),
-        d.get("post"),
-        env.time,
-        env.time,
-        env.sequence,
-    )
+row_of = proposed_row  # the raw baseline inserts exactly the ledger's rows
 
 
 RAW_INSERT = f"INSERT INTO raw_pledges ({ROW}) VALUES ({', '.join('?' * 18)})"

@@ -8,6 +8,36 @@ from shared.db import Tx
 from shared.envelope import Envelope
 from shared.projection import Projection, handles
 
+PROPOSED_COLUMNS = (
+    "pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind, year,"
+    " due, state, items, trig, post, proposed_at, updated_at, last_seq"
+)
+
+
+def proposed_row(env: Envelope) -> tuple:
+    """A ledger row for 承诺提出, in the order of ``PROPOSED_COLUMNS``."""
+    d = env.data
+    return (
+        env.subject,
+        env.orgid,
+        d.get("host_org"),
+        env.localpath,
+        env.verticalpath,
+        d["pledger_kind"],
+        json.dumps(d["member_ids"]),
+        int(d["leading"]),
+        d["kind"],
+        d["year"],
+        d["due"],
+        "proposed",
+        json.dumps(d["items"], ensure_ascii=False),
+        d.get("trigger"),
+        d.get("post"),
+        env.time,
+        env.time,
+        env.sequence,
+    )
+
 
 class Ledger(Projection):
     name = "ledger"
@@ -31,31 +61,7 @@ class Ledger(Projection):
 
     @handles("proposed")
     def proposed(self, tx: Tx, env: Envelope) -> None:
-        d = env.data
-        tx.execute(
-            "INSERT INTO pl_pledges (pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids,"
-            " is_leading, kind, year, due, state, items, trig, post, proposed_at, updated_at, last_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?)",
-            [
-                env.subject,
-                env.orgid,
-                d.get("host_org"),
-                env.localpath,
-                env.verticalpath,
-                d["pledger_kind"],
-                json.dumps(d["member_ids"]),
-                int(d["leading"]),
-                d["kind"],
-                d["year"],
-                d["due"],
-                json.dumps(d["items"], ensure_ascii=False),
-                d.get("trigger"),
-                d.get("post"),
-                env.time,
-                env.time,
-                env.sequence,
-            ],
-        )
+        tx.execute(f"INSERT INTO pl_pledges ({PROPOSED_COLUMNS}) VALUES ({', '.join('?' * 18)})", proposed_row(env))
 
     def _update(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
         tx.execute(
