@@ -11,6 +11,7 @@ import time
 from services.pledges.application import PledgesApp
 from services.pledges.domain import Pledge
 from shared.db import Database
+from shared.directory.replica import DirectoryView
 
 from .harness import DIRECTORY_ORGS, Env, ServedPledges
 from .load import in_child
@@ -45,8 +46,8 @@ def new_pledge(i: int) -> Pledge:
 
 def raw_save_rate(env: Env, threads: int, duration: float) -> float:
     """Aggregates saved per second by ``threads`` threads calling ``Application.save`` in a loop."""
-    Database(env.settings, "pledges").close()  # creates the PostgreSQL schema, as a runtime does first
-    app = PledgesApp(env.settings)
+    views = Database(env.settings, "pledges")  # creates the PostgreSQL schema, as a runtime does first
+    app = PledgesApp("pledges", env.settings, DirectoryView(views))
     counts = [0] * threads
     deadline = time.monotonic() + duration
 
@@ -65,6 +66,7 @@ def raw_save_rate(env: Env, threads: int, duration: float) -> float:
         w.join()
     elapsed = time.monotonic() - started
     app.close()
+    views.close()
     return sum(counts) / elapsed
 
 

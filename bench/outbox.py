@@ -10,6 +10,7 @@ import time
 from services.pledges.application import PledgesApp
 from services.pledges.contract import CONTRACT
 from shared.db import Database
+from shared.directory.replica import DirectoryView
 from shared.nats_io import ensure_stream
 from shared.relay import OutboxRelay
 
@@ -48,7 +49,7 @@ async def raw_publish_rate(js, messages: list[tuple[str, bytes, dict]], window: 
 
 async def relay_throughput(env: Env, events: int) -> dict:
     db = Database(env.settings, "pledges")  # first: it creates the PostgreSQL schema the event store uses
-    app = PledgesApp(env.settings)
+    app = PledgesApp("pledges", env.settings, DirectoryView(db))
     nc, js = await jetstream(env)
     try:
         await asyncio.to_thread(record_pledges, app, events)

@@ -1,10 +1,13 @@
-"""The services. Each module ``services.<name>.service`` exposes ``SPEC`` (a kernel ServiceSpec)."""
+"""The registry of services: the one place that lists them. Each ``services.<name>.service`` module
+exposes ``SPEC`` (a kernel :class:`shared.service.ServiceSpec`); adding a service is its folder and
+one line here."""
 
 from __future__ import annotations
 
 import importlib
 
 SERVICES = ("pledges", "evaluations", "grading", "awards")
+EVENT_SOURCES = ("directory", *SERVICES)  # every service that publishes a stream, the kernel's directory first
 
 
 def spec(name: str):

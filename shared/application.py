@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
 
 from .db import Database, eventsourcing_env
-from .errors import NotFound
+from .errors import ConcurrentChange, NotFound, Refused
 from .logging import correlation_id
 from .settings import Settings
 
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from .directory.replica import DirectoryView
 
 causation_id: ContextVar[str | None] = ContextVar("causation_id", default=None)
+Command = TypeVar("Command", bound=Callable[..., Any])
+RETRIES = 3
 
 
 class Stamped(Aggregate.Event):
@@ -40,23 +44,39 @@ def utc_today() -> dt.date:
 
 
 class ServiceApplication(Application):
-    service: ClassVar[str]
+    """A service's write model. The runtime gives it its name, its directory replica and the store
+    of its read models (``views``), and wakes the relay after every save (``on_saved``)."""
+
     today: Callable[[], dt.date] = staticmethod(utc_today)  # the one clock; tests set ``app.today``
 
-    def __init__(self, settings: Settings, directory: DirectoryView | None = None, env: dict | None = None):
+    def __init__(self, service: str, settings: Settings, directory: DirectoryView, env: dict | None = None):
+        self.service = service
         self.settings = settings
         self.directory = directory
-        super().__init__(env={**eventsourcing_env(settings, self.service), **(env or {})})
+        self.views: Database = directory.db  # this service's read-model store, for commands that consult it
+        self.on_saved: Callable[[], None] = lambda: None
+        super().__init__(env={**eventsourcing_env(settings, service), **(env or {})})
 
-    @property
-    def views(self) -> Database:
-        """This service's read-model store (projections' tables), for commands that consult them."""
-        assert self.directory is not None
-        return self.directory.db
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Record atomically, or refuse with :class:`ConcurrentChange` if another command changed one of
+        these aggregates since it was loaded (nothing recorded); then wake the relay."""
+        try:
+            recordings = super().save(*objs, **kwargs)
+        except IntegrityError:
+            raise ConcurrentChange() from None
+        self.on_saved()
+        return recordings
+
+    def save_new(self, aggregate: Any, taken: Refused) -> None:
+        """Save a new aggregate whose id is derived from what it is about (one nomination per title and
+        nominee, one exemplar per honour): if that id is taken, refuse with ``taken``."""
+        try:
+            self.save(aggregate)
+        except ConcurrentChange:
+            raise taken from None
 
     def stamp(self, org_id: str) -> dict:
         """The org's position now, from this service's directory replica (NotFound if unknown)."""
-        assert self.directory is not None
         return self.directory.position(org_id).as_dict()
 
     def load(self, aggregate_id: UUID, what: str = "aggregate") -> Any:
@@ -78,3 +98,26 @@ class ServiceApplication(Application):
         return True
 
     trace = staticmethod(current_trace)
+
+
+def retried(
+    slug: str = ConcurrentChange.slug, zh: str = ConcurrentChange.title_zh, en: str = ConcurrentChange.title_en
+) -> Callable[[Command], Command]:
+    """The concurrency policy for a command that is safe to run again: on a concurrent change it runs
+    again from the start (reloading its aggregates, so the rules judge the new state), at most
+    ``RETRIES`` times, then refuses with 409 and the command's own sentence. Commands without this
+    decorator refuse at once with :class:`ConcurrentChange`."""
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            for _ in range(RETRIES):
+                try:
+                    return command(*args, **kwargs)
+                except ConcurrentChange:
+                    continue
+            raise ConcurrentChange(en, slug=slug, title_zh=zh, title_en=en)
+
+        return cast(Command, run)
+
+    return decorate

@@ -13,6 +13,7 @@ from .envelope import GENESIS, Envelope
 from .logging import log
 from .merkle import checkpoint_body, merkle_root, public_key_hex, sign, signing_key, verify_signature
 from .nats_io import connect, ensure_stream, stream_name
+from .scope import audit_subject, service_subjects
 from .settings import Settings
 
 AUDIT = "audit"
@@ -45,7 +46,9 @@ async def read_range(js, service: str, first: int = 1, last: int | None = None) 
     if not last or first > last:
         return out
     config = api.ConsumerConfig(deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=first)
-    sub = await js.subscribe(f"cxzy.{service}.>", stream=stream_name(service), ordered_consumer=True, config=config)
+    sub = await js.subscribe(
+        service_subjects(service), stream=stream_name(service), ordered_consumer=True, config=config
+    )
     try:
         while not out or out[-1][0] < last:
             msg = await sub.next_msg(timeout=10)
@@ -65,13 +68,13 @@ async def read_stream(settings: Settings, service: str) -> list[tuple[int, Envel
 
 async def checkpoints(js, service: str) -> list[dict]:
     try:
-        info = await js.stream_info(stream_name(AUDIT), subjects_filter=f"cxzy.audit.{service}")
+        info = await js.stream_info(stream_name(AUDIT), subjects_filter=audit_subject(service))
     except NotFoundError:
         return []
     if not info.state.messages:
         return []
     out = []
-    sub = await js.subscribe(f"cxzy.audit.{service}", stream=stream_name(AUDIT), ordered_consumer=True)
+    sub = await js.subscribe(audit_subject(service), stream=stream_name(AUDIT), ordered_consumer=True)
     try:
         while True:
             msg = await sub.next_msg(timeout=0.5)
@@ -94,7 +97,7 @@ class Auditor:
 
     async def last_checkpointed(self) -> int:
         try:
-            msg = await self.js.get_last_msg(stream_name(AUDIT), f"cxzy.audit.{self.service}")
+            msg = await self.js.get_last_msg(stream_name(AUDIT), audit_subject(self.service))
         except NotFoundError:
             return 0
         return int(json.loads(msg.data)["last_sequence"])
@@ -109,7 +112,7 @@ class Auditor:
         root = merkle_root([bytes.fromhex(env.hash) for _, env in events])
         body = sign(checkpoint_body(self.service, done + 1, last, root, events[-1][1].hash), self.key)
         await self.js.publish(
-            f"cxzy.audit.{self.service}",
+            audit_subject(self.service),
             json.dumps(body).encode(),
             headers={"Nats-Msg-Id": f"{self.service}:{done + 1}:{last}"},
         )

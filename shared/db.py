@@ -49,6 +49,22 @@ class Tx:
         row = self._cur.fetchone()
         return dict(row) if row is not None else None
 
+    def insert(self, table: str, row: dict[str, Any]) -> Tx:
+        """``INSERT`` one row given as a dict: the column list and the placeholders come from its keys."""
+        columns = ", ".join(row)
+        return self.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+    def upsert(self, table: str, row: dict[str, Any], key: tuple[str, ...]) -> Tx:
+        """Insert ``row``, or update its other columns where a row with the same ``key`` columns exists."""
+        columns = ", ".join(row)
+        changed = [c for c in row if c not in key]
+        action = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in changed) if changed else "DO NOTHING"
+        return self.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))}) "
+            f"ON CONFLICT ({', '.join(key)}) {action}",
+            list(row.values()),
+        )
+
     @property
     def rowcount(self) -> int:
         return int(self._cur.rowcount)

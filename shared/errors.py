@@ -67,6 +67,14 @@ class Refused(Problem):
     title_en = "Operation refused"
 
 
+class ConcurrentChange(Refused):
+    """409: another command changed the same aggregate at the same moment; nothing was recorded."""
+
+    slug = "concurrent-change"
+    title_zh = "数据刚被他人同时修改，本次操作未记录，请刷新后重试"
+    title_en = "Changed by someone else at the same moment; nothing was recorded, reload and retry"
+
+
 def broken_rule(slug: str, zh: str, en: str, **extra: Any) -> Refused:
     """A refused command: ``slug`` is its stable type, ``zh``/``en`` say why (P5, G5 …)."""
     return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)

@@ -23,10 +23,10 @@ from pathlib import Path
 from nats.js import api
 from nats.js.errors import NotFoundError
 
-from .nats_io import stream_name
-from .scope import Scope
+from services import EVENT_SOURCES
 
-EVENT_SERVICES = ("directory", "pledges", "evaluations", "grading", "awards")
+from .nats_io import stream_name
+from .scope import Scope, service_subjects
 
 
 @dataclass
@@ -58,7 +58,7 @@ def supervisor_scopes(orgs: list[dict]) -> list[Scope]:
     return sorted(scopes.values(), key=str)
 
 
-def scoped_reader(name: str, scope: Scope, kind: str, services=EVENT_SERVICES) -> NatsUser:
+def scoped_reader(name: str, scope: Scope, kind: str, services=EVENT_SOURCES) -> NatsUser:
     durable = f"scope_{name}".replace("-", "_")
     inbox = f"_INBOX_{name}"
     publish = []
@@ -88,7 +88,7 @@ def service_user(service: str) -> NatsUser:
         "service",
         service=service,
         permissions={
-            "publish": {"allow": [f"cxzy.{service}.>", "$JS.API.>", "$JS.ACK.>", "_INBOX.>"]},
+            "publish": {"allow": [service_subjects(service), "$JS.API.>", "$JS.ACK.>", "_INBOX.>"]},
             "subscribe": {"allow": ["_INBOX.>", "cxzy.>"]},
         },
     )
@@ -96,7 +96,7 @@ def service_user(service: str) -> NatsUser:
 
 def plan(orgs: list[dict], downstream: dict[str, str] | None = None) -> list[NatsUser]:
     users = [NatsUser("admin", secrets.token_urlsafe(18), "admin")]
-    users += [service_user(s) for s in EVENT_SERVICES]
+    users += [service_user(s) for s in EVENT_SOURCES]
     users += [scoped_reader(_user_name(s, "sup"), s, "supervisor") for s in supervisor_scopes(orgs)]
     users += [
         scoped_reader(f"down-{name}", Scope.parse(scope), "downstream") for name, scope in (downstream or {}).items()
@@ -129,7 +129,7 @@ def load_users(path: Path) -> list[NatsUser]:
     return [NatsUser(**u) for u in json.loads(Path(path).read_text())]
 
 
-async def ensure_scope_consumers(js, users: list[NatsUser], services=EVENT_SERVICES) -> int:
+async def ensure_scope_consumers(js, users: list[NatsUser], services=EVENT_SOURCES) -> int:
     """Pre-create each scoped reader's durable pull consumer on every existing stream."""
     created = 0
     for u in users:

@@ -16,6 +16,7 @@ from nats.js import api
 from nats.js.errors import NotFoundError
 
 from .logging import log
+from .scope import service_subjects
 from .settings import Settings
 
 
@@ -25,7 +26,7 @@ def stream_name(service: str) -> str:
 
 
 def stream_subjects(service: str) -> list[str]:
-    return [f"cxzy.{service}.>"]
+    return [service_subjects(service)]
 
 
 async def connect(settings: Settings, url: str | None = None, name: str = "cxzy", **kw) -> nats.NATS:

@@ -11,17 +11,18 @@ wait), then parked in ``cxzy_parked`` where an operator sees it. At start the co
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from nats.js import api
 from nats.js.errors import NotFoundError
 
+from . import checkpoints
 from .db import Database, Tx
 from .envelope import Envelope
 from .logging import correlation_id, log
 from .nats_io import stream_name
+from .scope import service_subjects
 from .settings import Settings
 
 Handler = Callable[[Any, Tx, Envelope], None]
@@ -51,7 +52,7 @@ class Projection:
                     cls._handlers[event_name] = attr
 
     def filter_subject(self) -> str:
-        return f"cxzy.{self.source}.>"
+        return service_subjects(self.source)
 
     def apply(self, tx: Tx, env: Envelope) -> None:
         handler = self._handlers.get(env.event_name)
@@ -76,16 +77,7 @@ class ProjectionRunner:
             db.script(projection.ddl)
 
     def checkpoint(self) -> int:
-        row = self.db.one("SELECT stream_seq FROM cxzy_checkpoints WHERE projection = ?", [self.durable])
-        return int(row["stream_seq"]) if row else 0
-
-    @staticmethod
-    def _set_checkpoint(tx: Tx, durable: str, seq: int) -> None:
-        tx.execute(
-            "INSERT INTO cxzy_checkpoints (projection, stream_seq) VALUES (?, ?) "
-            "ON CONFLICT (projection) DO UPDATE SET stream_seq = excluded.stream_seq",
-            [durable, seq],
-        )
+        return checkpoints.position(self.db, self.durable)
 
     async def _subscribe(self):
         start = await asyncio.to_thread(self.checkpoint) + 1
@@ -109,7 +101,7 @@ class ProjectionRunner:
     # applying ---------------------------------------------------------------------------------
     def _apply_batch(self, batch: list[tuple[int, Envelope]]) -> None:
         with self.db.transaction() as tx:
-            done = self._checkpoint_in(tx)
+            done = checkpoints.position(tx, self.durable)
             for seq, env in batch:
                 if seq <= done:
                     continue  # already applied: a redelivery after a crash before ack
@@ -117,27 +109,11 @@ class ProjectionRunner:
                     self.fault(env)
                 self.projection.apply(tx, env)
                 done = seq
-            self._set_checkpoint(tx, self.durable, done)
-
-    def _checkpoint_in(self, tx: Tx) -> int:
-        row = tx.execute("SELECT stream_seq FROM cxzy_checkpoints WHERE projection = ?", [self.durable]).one()
-        return int(row["stream_seq"]) if row else 0
+            checkpoints.advance(tx, self.durable, done)
 
     def _park(self, seq: int, subject: str, env: Envelope | None, error: str) -> None:
         with self.db.transaction() as tx:
-            tx.execute(
-                "INSERT INTO cxzy_parked (projection, stream_seq, subject, event_id, error, parked_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (projection, stream_seq) DO NOTHING",
-                [
-                    self.durable,
-                    seq,
-                    subject,
-                    env.id if env else None,
-                    error[:2000],
-                    dt.datetime.now(dt.UTC).isoformat(),
-                ],
-            )
-            self._set_checkpoint(tx, self.durable, max(seq, self._checkpoint_in(tx)))
+            checkpoints.park(tx, self.durable, seq, subject, env.id if env else None, error)
 
     async def _process(self, msgs: list) -> None:
         batch: list[tuple[int, Envelope]] = []
@@ -213,5 +189,4 @@ class ProjectionRunner:
         """Forget the view and its checkpoint: the next start rebuilds from sequence 1 (replay)."""
         with self.db.transaction() as tx:
             self.projection.reset(tx)
-            tx.execute("DELETE FROM cxzy_checkpoints WHERE projection = ?", [self.durable])
-            tx.execute("DELETE FROM cxzy_parked WHERE projection = ?", [self.durable])
+            checkpoints.forget(tx, self.durable)

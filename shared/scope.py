@@ -76,6 +76,16 @@ def subject(service: str, event: str, position: Position) -> str:
     return ".".join([ROOT, service, event, *position.tokens()])
 
 
+def service_subjects(service: str) -> str:
+    """Every subject of one service's stream: ``cxzy.<service>.>`` (its stream, its projections' filter)."""
+    return f"{ROOT}.{check_token(service, 'service')}.>"
+
+
+def audit_subject(service: str) -> str:
+    """Where a service's signed audit checkpoints go (on the audit stream, not the service's)."""
+    return f"{ROOT}.audit.{check_token(service, 'service')}"
+
+
 def parse_subject(subj: str) -> tuple[str, str, Position]:
     parts = subj.split(".")
     if len(parts) != 3 + LOCAL_DEPTH + VERTICAL_DEPTH + 1 or parts[0] != ROOT:

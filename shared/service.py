@@ -1,7 +1,8 @@
 """A service = write model + outbox relay + projections + API + scheduled jobs (DESIGN.md "The shape").
 
 A service module declares a :class:`ServiceSpec`; :class:`ServiceRuntime` runs it against a NATS
-server and its store. Adding a service is writing its spec — nothing here changes.
+server and its store. Adding a service is writing its spec (and its line in the registry, ``services/__init__.py``) —
+nothing here changes.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter
 
@@ -24,28 +25,32 @@ from .projection import Projection, ProjectionRunner
 from .relay import OutboxRelay
 from .settings import Settings
 
-Job = Callable[["ServiceRuntime"], Any]  # a periodic, idempotent job run in a worker thread
+AppT = TypeVar("AppT", bound=ServiceApplication)
+Job = Callable[["ServiceRuntime[Any]"], Any]  # a periodic, idempotent job run in a worker thread
 
 
 @dataclass
-class ServiceSpec:
-    name: str
+class ServiceSpec(Generic[AppT]):
+    """A service, declared. Its name is its contract's (the one place it is spelled)."""
+
     title: str  # 承诺践诺 …
-    application: type[ServiceApplication]
+    application: type[AppT]
     contract: Contract
     projections: Callable[[], list[Projection]] = list
-    routes: Callable[[ServiceRuntime], APIRouter] | None = None
-    pages: Callable[[ServiceRuntime], APIRouter] | None = None
+    routes: Callable[[ServiceRuntime[AppT]], APIRouter] | None = None
+    pages: Callable[[ServiceRuntime[AppT]], APIRouter] | None = None
     jobs: list[Job] = field(default_factory=list)
     replicate_directory: bool = True
-    ddl: str = ""
-    public_pages: tuple[
-        tuple[str, str], ...
-    ] = ()  # (path under /<name>, label) listed on the index page  # the service's own tables that no projection owns (e.g. one-time ballot tokens)
+    ddl: str = ""  # the service's own tables that no projection owns (e.g. one-time ballot tokens)
+    public_pages: tuple[tuple[str, str], ...] = ()  # (path under /<name>, label) listed on the index page
+
+    @property
+    def name(self) -> str:
+        return self.contract.service
 
 
-class ServiceRuntime:
-    def __init__(self, spec: ServiceSpec, settings: Settings):
+class ServiceRuntime(Generic[AppT]):
+    def __init__(self, spec: ServiceSpec[AppT], settings: Settings):
         self.spec = spec
         self.name = spec.name
         self.settings = settings
@@ -55,7 +60,8 @@ class ServiceRuntime:
             if ddl:
                 self.db.script(ddl)
         self.directory = DirectoryView(self.db)
-        self.app = spec.application(settings, self.directory)
+        self.app: AppT = spec.application(spec.name, settings, self.directory)
+        self.app.on_saved = self.nudge
         self.nc: Any = None
         self.js: Any = None
         self.relay: OutboxRelay | None = None
@@ -107,7 +113,6 @@ class ServiceRuntime:
         for job in self.spec.jobs:
             try:
                 await asyncio.to_thread(job, self)
-                self.nudge()
             except Exception as exc:  # noqa: BLE001 — one failing job must not stop the others
                 log("jobs").error("job failed", service=self.name, job=job.__name__, error=repr(exc))
 

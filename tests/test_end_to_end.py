@@ -24,6 +24,7 @@ import httpx
 import pytest
 from cloudevents.core.bindings.http import HTTPMessage, from_binary_event
 
+from services import EVENT_SOURCES, SERVICES
 from services.evaluations.application import pledge_round_id
 from shared.audit import verify_stream
 from shared.envelope import Envelope
@@ -33,7 +34,6 @@ from .evaluations.conftest import stream_events
 from .grading.schemes import make_scheme, points
 from .stack import Stack
 
-SERVICES = ("pledges", "evaluations", "grading", "awards")
 YEAR = 2026
 EVAL_DAY = dt.date(2026, 3, 2)  # the evaluations and pledges clocks: inside the rounds' periods
 COUNTY, CITY = "local:13/1301/130102", "local:13/1301"
@@ -265,7 +265,7 @@ async def story(stack: Stack) -> None:
         envelopes[svc] = envs
         verdict = await verify_stream(stack.settings, svc)
         assert verdict["ok"] is True and verdict["checked"] == len(msgs), verdict
-    for svc in ("directory", *SERVICES):  # no projection choked on a peer's event (none parked for an operator)
+    for svc in EVENT_SOURCES:  # no projection choked on a peer's event (none parked for an operator)
         assert stack[svc].db.query("SELECT projection, subject, error FROM cxzy_parked") == [], svc
 
     # the story as the bus tells it: each consumer's input was the producer's real event

@@ -158,14 +158,10 @@ def exemplar_view(e: Exemplar) -> dict:
     }
 
 
-def routes(rt: ServiceRuntime) -> APIRouter:
-    app: AwardsApp = rt.app  # type: ignore[assignment]
+def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
+    app = rt.app
     router = APIRouter()
     objections = limiter_for(rt, "objections", limit=20)  # shared with the 公示 page's form
-
-    def done_n(n: Nomination) -> dict:
-        rt.nudge()
-        return nomination_view(n)
 
     def is_authority(who: Identity, n: Nomination) -> bool:
         scope = Scope.parse(app.campaign(n.campaign_id).scope)
@@ -177,7 +173,6 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         campaign_id = app.open_campaign(
             who, **body.model_dump(exclude={"titles"}), titles=[t.model_dump() for t in body.titles]
         )
-        rt.nudge()
         return campaign_view(app.campaign(campaign_id), app.today())
 
     @router.get("/campaigns", summary="campaigns opened in a scope (A1)")
@@ -207,17 +202,15 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     @router.post("/campaigns/{campaign_id}/overrides", status_code=201, summary="资格特批 record an override (A4)")
     def override(campaign_id: UUID, body: Override, who: Caller) -> dict:
         c = app.record_override(who, campaign_id, **body.model_dump())
-        rt.nudge()
         return campaign_view(c, app.today())
 
     @router.post("/campaigns/{campaign_id}/nominations", status_code=201, summary="推荐申报 nominate (A3, A4)")
     def nominate(campaign_id: UUID, body: Nominate, who: Caller) -> dict:
-        return done_n(app.nomination(app.nominate(who, campaign_id, **body.model_dump())))
+        return nomination_view(app.nomination(app.nominate(who, campaign_id, **body.model_dump())))
 
     @router.post("/campaigns/{campaign_id}/grant", summary="表彰授予 grant every candidate (A5, A6)")
     def grant(campaign_id: UUID, who: Caller) -> dict:
         c = app.grant(who, campaign_id)
-        rt.nudge()
         return campaign_view(c, app.today())
 
     # 层层推荐 A3 ----------------------------------------------------------------------------------------
@@ -229,21 +222,20 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/nominations/{nomination_id}/pass", summary="推荐上报 pass to the next level / shortlist at the top")
     def pass_(nomination_id: UUID, body: Comment, who: Caller) -> dict:
-        return done_n(app.pass_level(who, nomination_id, body.comment))
+        return nomination_view(app.pass_level(who, nomination_id, body.comment))
 
     @router.post("/nominations/{nomination_id}/hold", summary="暂缓 hold at this level, with a reason")
     def hold(nomination_id: UUID, body: Reason, who: Caller) -> dict:
-        return done_n(app.hold(who, nomination_id, body.reason))
+        return nomination_view(app.hold(who, nomination_id, body.reason))
 
     @router.post("/nominations/{nomination_id}/reject", summary="不予推荐 reject, with a reason")
     def reject(nomination_id: UUID, body: Reason, who: Caller) -> dict:
-        return done_n(app.reject(who, nomination_id, body.reason))
+        return nomination_view(app.reject(who, nomination_id, body.reason))
 
     @router.post("/nominations/{nomination_id}/objections", status_code=201, summary="公示异议 object (A5; anyone)")
     def object_(nomination_id: UUID, body: Objection, request: Request) -> dict:
         objections.check_request(request)
         objection_id = app.raise_objection(nomination_id, body.text)
-        rt.nudge()
         return {"objection_id": objection_id, "nomination_id": str(nomination_id)}
 
     @router.post(
@@ -251,11 +243,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         summary="异议处理 uphold (withdraws the nominee) or dismiss, with a reason (A5)",
     )
     def resolve(nomination_id: UUID, objection_id: UUID, body: Resolution, who: Caller) -> dict:
-        return done_n(app.resolve_objection(who, nomination_id, str(objection_id), body.upheld, body.reason))
+        return nomination_view(app.resolve_objection(who, nomination_id, str(objection_id), body.upheld, body.reason))
 
     @router.post("/nominations/{nomination_id}/revoke", summary="撤销表彰 revoke an honour, with a reason (A6)")
     def revoke(nomination_id: UUID, body: Reason, who: Caller) -> dict:
-        return done_n(app.revoke(who, nomination_id, body.reason))
+        return nomination_view(app.revoke(who, nomination_id, body.reason))
 
     @router.get("/nominations", summary="nominations in a scope; awaiting=<level> is a level's queue (A3)")
     def list_nominations(
@@ -293,19 +285,16 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     @router.post("/exemplars", status_code=201, summary="选树先进典型 select an exemplar from the honoured (A7)")
     def select(body: SelectExemplar, who: Caller) -> dict:
         exemplar_id = app.select_exemplar(who, body.nomination_id, body.citation)
-        rt.nudge()
         return exemplar_view(app.exemplar(exemplar_id))
 
     @router.post("/exemplars/{exemplar_id}/promotions", status_code=201, summary="宣传 a report, tour or media item")
     def promote(exemplar_id: UUID, body: Promotion, who: Caller) -> dict:
         e = app.promote(who, exemplar_id, body.kind, body.headline, body.on)
-        rt.nudge()
         return exemplar_view(e)
 
     @router.post("/exemplars/{exemplar_id}/studies", status_code=201, summary="学先进 record that X learnt from it")
     def study(exemplar_id: UUID, body: StudyIn, who: Caller) -> dict:
         study_id = app.record_study(who, exemplar_id, **body.model_dump())
-        rt.nudge()
         return {"study_id": str(study_id), "exemplar_id": str(exemplar_id), **body.model_dump(mode="json")}
 
     @router.get("/exemplars", summary="exemplars in a scope with their promotion items (A7)")

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
 from shared.application import ServiceApplication
 from shared.auth import (
     Identity,
@@ -21,7 +19,7 @@ from shared.auth import (
     require_secretary,
 )
 from shared.directory.replica import OrgRecord
-from shared.errors import Invalid, Refused
+from shared.errors import Invalid, Refused, broken_rule
 from shared.scope import Scope, ScopeError
 
 from .campaign import Campaign
@@ -42,24 +40,9 @@ def parse_scope(text: str) -> Scope:
 
 
 class AwardsApp(ServiceApplication):
-    service = "awards"
-
     @property
     def facts(self) -> Facts:
-        assert self.directory is not None
         return Facts(self.views)  # the facts live beside the directory replica, in this service's store
-
-    def _save(
-        self,
-        *aggregates: Any,
-        slug: str = "conflict",
-        zh: str = "数据已被他人修改，请刷新后重试",
-        en: str = "Changed concurrently; reload and retry",
-    ) -> None:
-        try:
-            self.save(*aggregates)
-        except IntegrityError:
-            raise Refused(en, slug=slug, title_zh=zh, title_en=en) from None
 
     # 表彰活动 A1 --------------------------------------------------------------------------------------
     def open_campaign(
@@ -103,7 +86,7 @@ class AwardsApp(ServiceApplication):
             opened_by=actor.sub,
             today=self.today(),
         )
-        self._save(campaign)
+        self.save(campaign)
         return campaign.id
 
     def campaign(self, campaign_id: UUID | str) -> Campaign:
@@ -141,12 +124,11 @@ class AwardsApp(ServiceApplication):
             self.stamp(campaign.opener_org_id),
             self.trace(),
         )
-        self._save(campaign)
+        self.save(campaign)
         return campaign
 
     # 推荐申报与层层推荐 A3, A4 --------------------------------------------------------------------------
     def _org(self, org_id: str) -> OrgRecord:
-        assert self.directory is not None
         return self.directory.org(org_id)
 
     def _nominee_org(self, nominee_type: str, nominee_id: str) -> OrgRecord:
@@ -154,7 +136,6 @@ class AwardsApp(ServiceApplication):
             raise Invalid(f"nominee_type must be one of {list(SUBJECTS)}", slug="nominee-type")
         if nominee_type == "org":
             return self._org(nominee_id)
-        assert self.directory is not None
         return self._org(self.directory.member(nominee_id).org_id)
 
     def leading_levels(self, org: OrgRecord, scope: Scope) -> list[str]:
@@ -174,7 +155,6 @@ class AwardsApp(ServiceApplication):
         )
 
     def _leading_org_at(self, hierarchy: str, path: str, besides: str) -> bool:
-        assert self.directory is not None
         return bool(self.directory.leading_orgs_at(hierarchy, path, besides))
 
     def eligibility(self, campaign: Campaign, title: str, nominee_type: str, nominee_id: str, org_id: str) -> dict:
@@ -201,11 +181,13 @@ class AwardsApp(ServiceApplication):
             eligibility=self.eligibility(campaign, title, nominee_type, nominee_id, org.org_id),
             today=self.today(),
         )
-        self._save(
+        self.save_new(
             nomination,
-            slug="already-nominated",
-            zh="该对象已在本活动中被推荐过此称号",
-            en="Already nominated for this title in this campaign",
+            broken_rule(
+                "already-nominated",
+                "该对象已在本活动中被推荐过此称号，无需重复推荐",
+                "Already nominated for this title in this campaign",
+            ),
         )
         return nomination.id
 
@@ -232,7 +214,7 @@ class AwardsApp(ServiceApplication):
         stamp, trace = self.stamp(n.org_id), self.trace()
         if not (n.at_top and n.state in ("pending", "held")):
             n.pass_level(actor.sub, comment, stamp, trace)
-            self._save(n)
+            self.save(n)
             return n
         campaign = self.campaign(n.campaign_id)
         verdict = self.eligibility(campaign, n.title, n.nominee_type, n.nominee_id, n.org_id)
@@ -246,7 +228,7 @@ class AwardsApp(ServiceApplication):
                 reasons=verdict["reasons"],
             )
         n.shortlist(campaign, actor.sub, comment, self.today(), stamp, trace)
-        self._save(n, campaign)
+        self.save(n, campaign)
         return n
 
     def hold(self, actor: Identity, nomination_id: UUID, reason: str) -> Nomination:
@@ -259,7 +241,7 @@ class AwardsApp(ServiceApplication):
         n = self.nomination(nomination_id)
         self._require_level(actor, n)
         do(n, self.stamp(n.org_id), self.trace())
-        self._save(n)
+        self.save(n)
         return n
 
     # 公示 A5 ------------------------------------------------------------------------------------------
@@ -268,7 +250,7 @@ class AwardsApp(ServiceApplication):
         n = self.nomination(nomination_id)
         campaign = self.campaign(n.campaign_id)
         objection_id = n.raise_objection(campaign, text, self.today(), self.stamp(n.org_id), self.trace())
-        self._save(n)
+        self.save(n)
         return objection_id
 
     def resolve_objection(
@@ -278,7 +260,7 @@ class AwardsApp(ServiceApplication):
         campaign = self.campaign(n.campaign_id)
         self._require_authority(actor, campaign)
         n.resolve_objection(campaign, objection_id, upheld, reason, actor.sub, self.stamp(n.org_id), self.trace())
-        self._save(n, campaign)
+        self.save(n, campaign)
         return n
 
     # 表彰授予 and 撤销 A6 ----------------------------------------------------------------------------------
@@ -291,7 +273,7 @@ class AwardsApp(ServiceApplication):
         campaign.grant(today, actor.sub, [str(n.id) for n in candidates], self.stamp(campaign.opener_org_id), trace)
         for n in candidates:
             n.grant(campaign, actor.sub, today, self.stamp(n.org_id), trace)
-        self._save(campaign, *candidates)
+        self.save(campaign, *candidates)
         return campaign
 
     def revoke(self, actor: Identity, nomination_id: UUID, reason: str) -> Nomination:
@@ -304,7 +286,7 @@ class AwardsApp(ServiceApplication):
             exemplar: Exemplar = self.repository.get(exemplar_id(n.id))
             exemplar.withdraw(reason, stamp, trace)
             changed.append(exemplar)
-        self._save(*changed)
+        self.save(*changed)
         return n
 
     # 先进典型 A7 --------------------------------------------------------------------------------------
@@ -315,7 +297,7 @@ class AwardsApp(ServiceApplication):
         exemplar = Exemplar.select(
             honour=honour, citation=citation, by=actor.sub, org=org.position.as_dict(), trace=self.trace()
         )
-        self._save(exemplar, slug="already-exemplar", zh="该对象已是先进典型", en="Already an exemplar")
+        self.save_new(exemplar, broken_rule("already-exemplar", "该对象已是先进典型", "Already an exemplar"))
         return exemplar.id
 
     def exemplar(self, exemplar_uuid: UUID | str) -> Exemplar:
@@ -326,7 +308,7 @@ class AwardsApp(ServiceApplication):
         org = self._org(e.org_id)
         require_leading(actor, org.position, org.leading_hierarchy)
         e.promote(kind, headline, on, actor.sub, org.position.as_dict(), self.trace())
-        self._save(e)
+        self.save(e)
         return e
 
     def record_study(
@@ -337,7 +319,6 @@ class AwardsApp(ServiceApplication):
         if learner_type not in LEARNERS:
             raise Invalid(f"learner_type must be one of {list(LEARNERS)}", slug="learner-type")
         if learner_type == "member":
-            assert self.directory is not None
             learner_org = self.directory.member(learner_id).org_id
             require_member_or_secretary(actor, learner_org, [learner_id])
         else:
@@ -355,5 +336,5 @@ class AwardsApp(ServiceApplication):
             org=self.stamp(learner_org),
             trace=self.trace(),
         )
-        self._save(study)
+        self.save(study)
         return study.id

@@ -28,13 +28,13 @@ from .projections import in_publicity
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 
 
-def nominee_label(rt: ServiceRuntime, n: Nomination) -> str:
+def nominee_label(rt: ServiceRuntime[AwardsApp], n: Nomination) -> str:
     org_name = rt.directory.org(n.org_id).name
     return org_name if n.nominee_type == "org" else f"党员 {n.nominee_id}（{org_name}）"
 
 
-def pages(rt: ServiceRuntime) -> APIRouter:
-    app: AwardsApp = rt.app  # type: ignore[assignment]
+def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
+    app = rt.app
     router = APIRouter()
     limiter = limiter_for(rt, "objections", limit=20)  # A5: anyone may object, nobody may flood
 
@@ -86,7 +86,6 @@ def pages(rt: ServiceRuntime) -> APIRouter:
             app.raise_objection(UUID(nomination_id), text.strip())
         except Problem as problem:
             return render(campaign, f"{problem.title_zh} / {problem.title_en}", error=True, status=problem.status)
-        rt.nudge()
         return render(
             campaign,
             "异议已收到，将在表彰前处理。/ Objection received; it will be resolved before the grant.",

@@ -10,7 +10,6 @@ from .pages import pages
 from .projections import AwardsRecord
 
 SPEC = ServiceSpec(
-    name="awards",
     title="评比表彰",
     application=AwardsApp,
     contract=CONTRACT,

@@ -15,7 +15,7 @@ from shared.errors import Invalid
 from shared.scope import Scope, ScopeError
 from shared.service import ServiceRuntime
 
-from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS, app_of
+from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS, EvaluationsApp
 from .ballots import period_token
 from .domain import CONTESTS, MODES, PURPOSES, SHOWS, SUBJECT_TYPES, EvaluationRound
 from .projections import queue, result_row
@@ -119,18 +119,14 @@ def parse_scope(text: str) -> Scope:
         raise Invalid(str(exc), slug="scope", title_zh="范围格式有误") from None
 
 
-def routes(rt: ServiceRuntime) -> APIRouter:
-    app = app_of(rt)
+def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
+    app = rt.app
     router = APIRouter()
-
-    def done(r: EvaluationRound) -> dict:
-        rt.nudge()
-        return round_view(r)
 
     # rounds (E6) --------------------------------------------------------------------------------
     @router.post("/rounds", status_code=201, summary="开展评议 open a round (E6)")
     def open_round(body: OpenRound, who: Caller) -> dict:
-        return done(app.open_round(who, **body.model_dump()))
+        return round_view(app.open_round(who, **body.model_dump()))
 
     @router.get("/rounds/{round_id}", summary="one round with its live tallies or result (write model)")
     def get_round(round_id: UUID, who: Caller) -> dict:
@@ -141,11 +137,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/rounds/{round_id}/ratings", summary="评议打分 rate in one mode (P7, E4; one vote, E5)")
     def rate(round_id: UUID, body: Rating, who: Caller) -> dict:
-        return done(app.rate(who, round_id, body.mode, body.score))
+        return round_view(app.rate(who, round_id, body.mode, body.score))
 
     @router.post("/rounds/{round_id}/close", summary="结束评议 close (before the end date only once 参与面 is met)")
     def close(round_id: UUID, who: Caller) -> dict:
-        return done(app.close_round(who, round_id))
+        return round_view(app.close_round(who, round_id))
 
     @router.get("/rounds/{round_id}/link", summary="群众评议二维码链接 the round's QR link for service users (E5)")
     def link(round_id: UUID, who: Caller) -> dict:
@@ -159,7 +155,6 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     @router.post("/orgs/{org_id}/democratic", status_code=201, summary="民主评议党员 every member's annual round (E7)")
     def democratic(org_id: str, body: Democratic, who: Caller) -> dict:
         rounds = app.open_democratic(who, org_id, **body.model_dump())
-        rt.nudge()
         return {"org_id": org_id, "year": body.year, "rounds": [round_view(r) for r in rounds]}
 
     @router.post(
@@ -259,7 +254,6 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     @router.post("/windows", status_code=201, summary="登记窗口单位 register a service window (E1)")
     def register_window(body: RegisterWindow, who: Caller) -> dict:
         w = app.register_window(who, body.window_id, body.org_id, body.name)
-        rt.nudge()
         return {
             "window_id": w.window_id,
             "org_id": w.org_id,
@@ -270,13 +264,11 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     @router.post("/windows/{window_id}/disclosures", status_code=201, summary="三亮 a dated disclosure (E2)")
     def disclose(window_id: str, body: Disclosure, who: Caller) -> dict:
         w = app.disclose(who, window_id, body.show, body.title, body.content)
-        rt.nudge()
         return {"window_id": window_id, "disclosures": w.disclosures}
 
     @router.post("/windows/{window_id}/contests", status_code=201, summary="三比 record a contest score (E3)")
     def contest(window_id: str, body: ContestScore, who: Caller) -> dict:
         app.score_contest(who, window_id, body.contest, body.label, body.target, body.score)
-        rt.nudge()
         return body.model_dump() | {"window_id": window_id}
 
     @router.get("/contests/ranking", summary="三比排名 ranking of one contest round within a scope (E3)")
@@ -306,7 +298,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
     return router
 
 
-def queue_annual(rt: ServiceRuntime, where: str, params: list) -> int:
+def queue_annual(rt: ServiceRuntime[EvaluationsApp], where: str, params: list) -> int:
     """P7: annual pledges that reached fulfilment (publicised, completed, unfulfilled) get their yearly round.
     Queued rows become rounds in the next job run (jobs.open_pledge_rounds); queuing twice changes nothing."""
     rows = rt.db.query(

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import IntegrityError
-
-from shared.application import ServiceApplication
+from shared.application import ServiceApplication, retried
 from shared.auth import Identity, refuse, require_leading, require_scope, require_secretary, require_sees
 from shared.errors import Invalid, NotFound
 from shared.scope import Scope
@@ -19,7 +17,7 @@ from .domain import EvaluationRound, PledgePolicy, Window, round_id_for
 from .projections import pledge_row
 
 if TYPE_CHECKING:
-    from shared.service import ServiceRuntime
+    pass
 
 PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix, when no policy applies
 PLEDGE_PERIOD_DAYS = 14
@@ -27,11 +25,8 @@ PLEDGE_MIN_PARTICIPATION = 0.5
 
 
 class EvaluationsApp(ServiceApplication):
-    service = "evaluations"
-
     # who may ---------------------------------------------------------------------------------
     def _org(self, org_id: str):
-        assert self.directory is not None
         return self.directory.org(org_id)
 
     def require_organiser(self, actor: Identity, org_id: str) -> None:
@@ -42,7 +37,6 @@ class EvaluationsApp(ServiceApplication):
         require_leading(actor, org.position, org.leading_hierarchy)
 
     def subject_org(self, subject_type: str, subject_id: str) -> str:
-        assert self.directory is not None
         if subject_type == "member":
             return self.directory.member(subject_id).org_id
         if subject_type == "org":
@@ -114,28 +108,22 @@ class EvaluationsApp(ServiceApplication):
             )
         return found
 
+    @retried()  # a concurrent vote on the same round: reload and let the aggregate judge again
     def _act(
         self,
         round_id: UUID,
         check: Callable[[EvaluationRound], None],
         do: Callable[[EvaluationRound, dict, dict], None],
     ) -> EvaluationRound:
-        for attempt in range(3):  # a concurrent vote on the same round: reload and let the aggregate judge again
-            r = self.round(round_id)
-            check(r)
-            do(r, self.stamp(r.org_id), self.trace())
-            try:
-                self.save(r)
-                return r
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        r = self.round(round_id)
+        check(r)
+        do(r, self.stamp(r.org_id), self.trace())
+        self.save(r)
+        return r
 
     def require_rater(self, actor: Identity, r: EvaluationRound, mode: str) -> None:
         """Who rates in which mode (P7, E4): 自评 the subject, 互评 fellow members, 点评 the secretary or a
         superior (leading or guiding: H3 lets guiding superiors comment), 群众评议 only anonymously (E5)."""
-        assert self.directory is not None
         org = self._org(r.org_id)
         if mode == "mass":
             raise refuse(
@@ -217,7 +205,6 @@ class EvaluationsApp(ServiceApplication):
         publish: bool,
     ) -> list[EvaluationRound]:
         """E7 民主评议党员: one round per member of the org, idempotent per (org, member, year)."""
-        assert self.directory is not None
         self.require_organiser(actor, org_id)
         members = self.directory.members_of(org_id)
         if not members:
@@ -243,7 +230,6 @@ class EvaluationsApp(ServiceApplication):
 
     def open_pledge_round(self, pledge_id: str) -> EvaluationRound:
         """P7: the round a pledge needs, opened by the system; idempotent (uuid5 of the pledge id)."""
-        assert self.directory is not None
         row = pledge_row(self.views, pledge_id)
         if row is None:
             raise Invalid(f"pledge {pledge_id} is not known here", slug="round-subject", title_zh="承诺不存在")
@@ -331,7 +317,7 @@ class EvaluationsApp(ServiceApplication):
         w = self.window(window_id)
         self.require_organiser(actor, w.org_id)
         if target != window_id:
-            member = self.directory.member(target)  # type: ignore[union-attr]
+            member = self.directory.member(target)
             if member.org_id != w.org_id:
                 raise Invalid(
                     f"{target} is neither the window nor one of its members",
@@ -345,7 +331,3 @@ class EvaluationsApp(ServiceApplication):
 
 def pledge_round_id(pledge_id: str) -> UUID:
     return round_id_for(f"pledge:{pledge_id}")
-
-
-def app_of(rt: ServiceRuntime) -> EvaluationsApp:
-    return cast(EvaluationsApp, rt.app)

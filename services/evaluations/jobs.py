@@ -10,20 +10,20 @@ from shared.logging import correlation_id, log
 from shared.service import ServiceRuntime
 
 from .api import queue_annual
-from .application import app_of
+from .application import EvaluationsApp
 
 
-def open_pledge_rounds(rt: ServiceRuntime) -> int:
+def open_pledge_rounds(rt: ServiceRuntime[EvaluationsApp]) -> int:
     """P7: open the round every queued pledge needs — ad-hoc ones as they finish (一事一评), annual ones once
     their year is over (the yearly batch). Round ids are uuid5 of the pledge id, so a second run, a second
     scheduler or a replayed queue opens nothing twice. Each round carries the causing pledge event's ids."""
-    queue_annual(rt, "year < ?", [app_of(rt).today().year])
+    queue_annual(rt, "year < ?", [rt.app.today().year])
     opened = 0
     for row in rt.db.query("SELECT * FROM ev_to_open WHERE opened_round IS NULL ORDER BY queued_at, pledge_id"):
         correlation_id.set(row["correlation_id"])
         causation_id.set(row["cause_event_id"])
         try:
-            r = app_of(rt).open_pledge_round(row["pledge_id"])
+            r = rt.app.open_pledge_round(row["pledge_id"])
         except Problem as refused:
             log("jobs").warning("pledge round not opened", pledge=row["pledge_id"], reason=refused.detail)
             continue
@@ -38,16 +38,16 @@ def open_pledge_rounds(rt: ServiceRuntime) -> int:
     return opened
 
 
-def close_due_rounds(rt: ServiceRuntime) -> int:
+def close_due_rounds(rt: ServiceRuntime[EvaluationsApp]) -> int:
     """E6: the day after its end date a round closes — completed if 参与面 was met, lapsed if not.
     The aggregate judges, so a stale read model cannot close a round twice."""
-    today = app_of(rt).today().isoformat()
+    today = rt.app.today().isoformat()
     closed = 0
     for row in rt.db.query(
         "SELECT round_id FROM ev_rounds WHERE state = 'open' AND end_on < ? ORDER BY end_on", [today]
     ):
         try:
-            app_of(rt).close_round(None, UUID(row["round_id"]))
+            rt.app.close_round(None, UUID(row["round_id"]))
             closed += 1
         except Problem as refused:
             log("jobs").debug("round not closed", round=row["round_id"], reason=refused.detail)

@@ -19,7 +19,7 @@ from shared.ratelimit import limiter_for
 from shared.service import ServiceRuntime
 
 from . import ballots
-from .application import app_of
+from .application import EvaluationsApp
 from .domain import CONTESTS, SHOWS
 from .projections import result_row
 
@@ -35,7 +35,7 @@ def problem_page(p: Problem) -> HTMLResponse:
     return render("message.html", p.status, ok=False, title_zh=p.title_zh, title_en=p.title_en, slug=p.slug)
 
 
-def pages(rt: ServiceRuntime) -> APIRouter:
+def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
     router = APIRouter()
     limiter = limiter_for(rt, "ratings")
 
@@ -82,7 +82,7 @@ def pages(rt: ServiceRuntime) -> APIRouter:
 
     def open_round(token: str):
         round_id = ballots.round_of(rt.settings, token)
-        r = app_of(rt).round(round_id)
+        r = rt.app.round(round_id)
         if r.state != "open" or "mass" not in r.modes:
             raise Refused(
                 "the round is not open for mass rating",
@@ -143,13 +143,10 @@ def pages(rt: ServiceRuntime) -> APIRouter:
                     title_en="Enable cookies to vote",
                 )
             ballot_hash = ballots.check_ballot(rt.db, round_id, ballot)
-            app_of(rt).vote_mass(
-                round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device), satisfaction
-            )
+            rt.app.vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device), satisfaction)
             ballots.record_vote(rt.db, round_id, ballot_hash, satisfaction, comment.strip() or None)
         except Problem as p:
             return problem_page(p)
-        rt.nudge()
         return render(
             "message.html", ok=True, title_zh="感谢您的评议！", title_en="Thank you for your rating!", slug="voted"
         )

@@ -11,7 +11,6 @@ from .pages import pages
 from .projections import PledgesToEvaluate, Rounds
 
 SPEC = ServiceSpec(
-    name="evaluations",
     title="评议",
     application=EvaluationsApp,
     contract=CONTRACT,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
@@ -118,13 +118,9 @@ def grading_view(g: OrgGrading) -> dict:
     }
 
 
-def routes(rt: ServiceRuntime) -> APIRouter:
-    app = cast(GradingApp, rt.app)
+def routes(rt: ServiceRuntime[GradingApp]) -> APIRouter:
+    app = rt.app
     router = APIRouter()
-
-    def done(view: dict) -> dict:
-        rt.nudge()
-        return view
 
     @router.post("/cycles", status_code=201, summary="安排部署 deploy a yearly grading cycle (G1, G2, G5)")
     def deploy(body: DeployCycle, who: Caller) -> dict:
@@ -136,7 +132,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
             schemes=body.schemes,
             ratio=body.ratio.model_dump(),
         )
-        return done(cycle_view(cycle))
+        return cycle_view(cycle)
 
     @router.get("/cycles/{cycle_id}", summary="one cycle: schemes, ratio rules and its G5 tally")
     def get_cycle(cycle_id: UUID, who: Caller) -> dict:
@@ -146,7 +142,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/cycles/{cycle_id}/overrides", status_code=201, summary="G5 例外批准 by the issuing authority")
     def override(cycle_id: UUID, body: Override, who: Caller) -> dict:
-        return done(cycle_view(app.record_override(who, cycle_id, body.org_id, body.grade, body.reason)))
+        return cycle_view(app.record_override(who, cycle_id, body.org_id, body.grade, body.reason))
 
     base = "/cycles/{cycle_id}/orgs/{org_id}"
 
@@ -158,27 +154,27 @@ def routes(rt: ServiceRuntime) -> APIRouter:
         f"{base}/self-assessment", summary="自评 by the org's secretary, points per sub-item with evidence (G3)"
     )
     def self_assess(cycle_id: UUID, org_id: str, body: SelfAssessment, who: Caller) -> dict:
-        return done(grading_view(app.self_assess(who, cycle_id, org_id, body.items, body.evidence)))
+        return grading_view(app.self_assess(who, cycle_id, org_id, body.items, body.evidence))
 
     @router.post(f"{base}/superior-assessment", summary="上级评定 by the leading superior (G3, H3)")
     def superior_assess(cycle_id: UUID, org_id: str, body: SuperiorAssessment, who: Caller) -> dict:
-        return done(grading_view(app.superior_assess(who, cycle_id, org_id, body.items, body.comment)))
+        return grading_view(app.superior_assess(who, cycle_id, org_id, body.items, body.comment))
 
     @router.post(f"{base}/determination", summary="定级确定 by the leading superior (G4, G5, H3)")
     def determine(cycle_id: UUID, org_id: str, body: Determination, who: Caller) -> dict:
-        return done(grading_view(app.determine(who, cycle_id, org_id, body.grade, body.reason)))
+        return grading_view(app.determine(who, cycle_id, org_id, body.grade, body.reason))
 
     @router.post(f"{base}/rectification", summary="整改方案 by grade: 巩固/推动/整顿 (G6)")
     def plan(cycle_id: UUID, org_id: str, body: Plan, who: Caller) -> dict:
-        return done(grading_view(app.plan_rectification(who, cycle_id, org_id, body.problems, body.measures, body.due)))
+        return grading_view(app.plan_rectification(who, cycle_id, org_id, body.problems, body.measures, body.due))
 
     @router.post(f"{base}/rectification/progress", summary="整改进展 (G6)")
     def progress(cycle_id: UUID, org_id: str, body: Progress, who: Caller) -> dict:
-        return done(grading_view(app.report_progress(who, cycle_id, org_id, body.text, body.evidence, body.done)))
+        return grading_view(app.report_progress(who, cycle_id, org_id, body.text, body.evidence, body.done))
 
     @router.post(f"{base}/acceptance", summary="考核验收 of last year's rectification, in this cycle (G8)")
     def accept(cycle_id: UUID, org_id: str, body: Acceptance, who: Caller) -> dict:
-        return done(grading_view(app.accept(who, cycle_id, org_id, body.passed, body.comment)))
+        return grading_view(app.accept(who, cycle_id, org_id, body.passed, body.comment))
 
     # reports (H4: any scope within the caller's) ---------------------------------------------------------
     def scoped(who, scope: str):

@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
-
-from shared.application import ServiceApplication
+from shared.application import ServiceApplication, retried
 from shared.auth import (
     Identity,
     refuse,
@@ -19,7 +17,7 @@ from shared.auth import (
 )
 from shared.directory.domain import DOMAINS
 from shared.directory.replica import OrgRecord
-from shared.errors import Invalid, NotFound, Refused
+from shared.errors import Invalid, NotFound
 from shared.scope import Scope, ScopeError
 
 from .domain import GradingCycle, OrgGrading, cycle_id_for, grading_id_for
@@ -37,8 +35,6 @@ def parse_scope(text: str) -> Scope:
 
 
 class GradingApp(ServiceApplication):
-    service = "grading"
-
     # 安排部署 (G1, G2) ---------------------------------------------------------------------------------
     def deploy(
         self, actor: Identity, *, year: int, scope: str, issuer_org_id: str, schemes: dict, ratio: dict | None
@@ -66,7 +62,7 @@ class GradingApp(ServiceApplication):
                 title_zh="领域不存在",
                 title_en="Unknown domain",
             )
-        issuer = self.directory.org(issuer_org_id)  # type: ignore[union-attr]
+        issuer = self.directory.org(issuer_org_id)
         if not parsed.contains(issuer.position):
             raise Invalid(
                 f"the issuer {issuer_org_id} is not inside {parsed}",
@@ -81,9 +77,7 @@ class GradingApp(ServiceApplication):
                 f"the {year} cycle of {parsed} is deployed already",
             )
         covered = [
-            o
-            for o in self.directory.orgs_in(parsed)  # type: ignore[union-attr]
-            if o.domain in schemes and o.leading_hierarchy == parsed.hierarchy
+            o for o in self.directory.orgs_in(parsed) if o.domain in schemes and o.leading_hierarchy == parsed.hierarchy
         ]
         cycle = GradingCycle.deploy(
             year=year,
@@ -109,7 +103,7 @@ class GradingApp(ServiceApplication):
             return
         if actor.org and actor.role != "downstream":
             try:
-                own = self.directory.org(actor.org)  # type: ignore[union-attr]
+                own = self.directory.org(actor.org)
             except NotFound:
                 own = None
             if own is not None and self._covers(cycle, own):
@@ -122,7 +116,7 @@ class GradingApp(ServiceApplication):
         return scope.contains(org.position) and org.leading_hierarchy == scope.hierarchy and org.domain in cycle.schemes
 
     def _covered_org(self, cycle: GradingCycle, org_id: str) -> OrgRecord:
-        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        org = self.directory.org(org_id)
         scope = Scope.parse(cycle.scope)
         if not scope.contains(org.position):
             raise refuse_state(
@@ -171,7 +165,7 @@ class GradingApp(ServiceApplication):
         self, actor: Identity, cycle_id: UUID, org_id: str, items: dict, comment: str | None
     ) -> OrgGrading:
         """上级评定: the leading superior only (H3); a guiding one is refused with that reason."""
-        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        org = self.directory.org(org_id)
         require_leading(actor, org.position, org.leading_hierarchy)
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
@@ -205,11 +199,16 @@ class GradingApp(ServiceApplication):
         self.save(cycle)
         return cycle
 
+    @retried(
+        slug="grading-concurrent",
+        zh="同一周期内另一定级同时提交，本次未记录，请重试",
+        en="Another determination in this cycle was recorded at the same moment; nothing was recorded, retry",
+    )
     def determine(
         self, actor: Identity, cycle_id: UUID, org_id: str, grade: str | None, reason: str | None
     ) -> OrgGrading:
         """定级确定 (G4) by the leading superior, within the ratio rules (G5) or with a recorded override."""
-        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        org = self.directory.org(org_id)
         require_leading(actor, org.position, org.leading_hierarchy)
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
@@ -228,15 +227,7 @@ class GradingApp(ServiceApplication):
         override = cycle.admit(org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))
         grading.determine(proposal, override, actor.sub, org.position.as_dict(), self.trace())
         cycle.tally(org_id, proposal["rank"], len(proposal["ladder"]))
-        try:
-            self.save(cycle, grading)
-        except IntegrityError:
-            raise Refused(
-                "another determination in this cycle was recorded at the same moment; retry",
-                slug="grading-concurrent",
-                title_zh="同一周期内另一定级同时提交，请重试",
-                title_en="Concurrent determination; retry",
-            ) from None
+        self.save(cycle, grading)
         return grading
 
     def _previous(self, cycle: GradingCycle, org_id: str) -> dict | None:
@@ -285,7 +276,7 @@ class GradingApp(ServiceApplication):
 
     def accept(self, actor: Identity, cycle_id: UUID, org_id: str, passed: bool, comment: str) -> OrgGrading:
         """考核验收 (G8): in the new cycle, the leading superior checks last year's rectification."""
-        org = self.directory.org(org_id)  # type: ignore[union-attr]
+        org = self.directory.org(org_id)
         require_leading(actor, org.position, org.leading_hierarchy)
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
@@ -304,5 +295,5 @@ class GradingApp(ServiceApplication):
 
     def visible_grading(self, actor: Identity, cycle_id: UUID, org_id: str) -> OrgGrading:
         grading = self.grading(cycle_id, org_id)
-        require_sees(actor, self.directory.position(org_id))  # type: ignore[union-attr]
+        require_sees(actor, self.directory.position(org_id))
         return grading

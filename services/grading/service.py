@@ -8,7 +8,6 @@ from .contract import CONTRACT
 from .projections import MassResults, Reports
 
 SPEC = ServiceSpec(
-    name="grading",
     title="晋位升级",
     application=GradingApp,
     contract=CONTRACT,

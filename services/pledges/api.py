@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
@@ -92,13 +92,9 @@ def pledge_view(p: Pledge) -> dict:
     }
 
 
-def routes(rt: ServiceRuntime) -> APIRouter:
-    app = cast(PledgesApp, rt.app)
+def routes(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
+    app = rt.app
     router = APIRouter()
-
-    def done(p: Pledge) -> dict:
-        rt.nudge()
-        return pledge_view(p)
 
     @router.post("/pledges", status_code=201, summary="提诺 propose a pledge (send Idempotency-Key to retry safely)")
     def propose(
@@ -111,7 +107,7 @@ def routes(rt: ServiceRuntime) -> APIRouter:
             supports=str(body.supports) if body.supports else None,
             idempotency_key=idempotency_key,
         )
-        return done(app.get(pledge_id))
+        return pledge_view(app.get(pledge_id))
 
     @router.get("/pledges/{pledge_id}", summary="one pledge (from the write model: read-your-writes)")
     def get(pledge_id: UUID, who: Caller) -> dict:
@@ -121,36 +117,35 @@ def routes(rt: ServiceRuntime) -> APIRouter:
 
     @router.post("/pledges/{pledge_id}/approve", summary="审诺 approve into the ledger")
     def approve(pledge_id: UUID, who: Caller) -> dict:
-        return done(app.approve(who, pledge_id))
+        return pledge_view(app.approve(who, pledge_id))
 
     @router.post("/pledges/{pledge_id}/return", summary="审诺 return for revision with reasons")
     def return_(pledge_id: UUID, body: Review, who: Caller) -> dict:
-        return done(app.return_for_revision(who, pledge_id, body.reasons))
+        return pledge_view(app.return_for_revision(who, pledge_id, body.reasons))
 
     @router.post("/pledges/{pledge_id}/revise", summary="revise a returned pledge")
     def revise(pledge_id: UUID, body: Revise, who: Caller) -> dict:
-        return done(app.revise(who, pledge_id, [i.model_dump() for i in body.items], body.due))
+        return pledge_view(app.revise(who, pledge_id, [i.model_dump() for i in body.items], body.due))
 
     @router.post("/pledges/{pledge_id}/publicise", summary="公开 publicise on a channel (P5: approved only)")
     def publicise(pledge_id: UUID, body: Publicise, who: Caller) -> dict:
-        return done(app.publicise(who, pledge_id, body.channel))
+        return pledge_view(app.publicise(who, pledge_id, body.channel))
 
     @router.post("/pledges/{pledge_id}/progress", summary="履诺 report progress with evidence")
     def progress(pledge_id: UUID, body: Progress, who: Caller) -> dict:
-        return done(app.report_progress(who, pledge_id, body.text, body.evidence))
+        return pledge_view(app.report_progress(who, pledge_id, body.text, body.evidence))
 
     @router.post("/pledges/{pledge_id}/complete", summary="践诺完成")
     def complete(pledge_id: UUID, body: Summary, who: Caller) -> dict:
-        return done(app.complete(who, pledge_id, body.summary))
+        return pledge_view(app.complete(who, pledge_id, body.summary))
 
     @router.post("/pledges/{pledge_id}/unfulfilled", summary="未兑现")
     def unfulfilled(pledge_id: UUID, body: Reason, who: Caller) -> dict:
-        return done(app.mark_unfulfilled(who, pledge_id, body.reason))
+        return pledge_view(app.mark_unfulfilled(who, pledge_id, body.reason))
 
     @router.post("/orgs/{org_id}/posts", status_code=201, summary="设岗定责 set a member's post (P6)")
     def assign_post(org_id: str, body: AssignPost, who: Caller) -> dict:
         app.assign_post(who, org_id, body.member_id, body.post, body.duties)
-        rt.nudge()
         return {"org_id": org_id, "member_id": body.member_id, "post": body.post}
 
     def filters(

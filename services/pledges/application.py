@@ -17,8 +17,6 @@ IDEMPOTENCY_NS = UUID("9a4c1d2e-7b3f-4e5a-8c6d-1f2e3d4c5b6a")
 
 
 class PledgesApp(ServiceApplication):
-    service = "pledges"
-
     # 提诺 ------------------------------------------------------------------------------------
     def propose(
         self,
@@ -37,7 +35,6 @@ class PledgesApp(ServiceApplication):
         idempotency_key: str | None = None,
     ) -> UUID:
         """提诺. With an ``idempotency_key`` a retried request returns the pledge it already made."""
-        assert self.directory is not None
         pledge_id = uuid5(IDEMPOTENCY_NS, f"{actor.sub}:{idempotency_key}") if idempotency_key else None
         if pledge_id and self.exists(pledge_id):
             return pledge_id
@@ -99,7 +96,7 @@ class PledgesApp(ServiceApplication):
     def assign_post(self, actor: Identity, org_id: str, member_id: str, post: str, duties: str) -> None:
         """设岗定责 (P6)."""
         require_secretary(actor, org_id)
-        member = self.directory.member(member_id)  # type: ignore[union-attr]
+        member = self.directory.member(member_id)
         if member.org_id != org_id:
             raise Invalid(f"member {member_id} is not in {org_id}", slug="member-org")
         stamp = self.stamp(org_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 from uuid import UUID
 
 from shared.errors import Problem
@@ -14,10 +13,10 @@ from .application import PledgesApp
 from .projections import overdue_unreminded
 
 
-def remind_overdue(rt: ServiceRuntime) -> int:
+def remind_overdue(rt: ServiceRuntime[PledgesApp]) -> int:
     """督促 (P4): remind every overdue open pledge, at most once per reminder interval.
     The aggregate is the judge, so a stale read model or a second scheduler cannot double-remind."""
-    app = cast(PledgesApp, rt.app)
+    app = rt.app
     today = app.today()
     before = (today - dt.timedelta(days=rt.settings.reminder_interval_days)).isoformat()
     reminded = 0

@@ -9,7 +9,6 @@ from .jobs import remind_overdue
 from .projections import EvaluationResults, Ledger
 
 SPEC = ServiceSpec(
-    name="pledges",
     title="承诺践诺",
     application=PledgesApp,
     contract=CONTRACT,

@@ -71,8 +71,6 @@ def normalise_member(raw: dict) -> dict:
 
 
 class DirectoryApp(ServiceApplication):
-    service = "directory"
-
     def import_records(self, orgs: list[dict], members: list[dict]) -> ImportReport:
         """Validate everything first; then record only what changed. Invalid input records nothing."""
         report = ImportReport()

@@ -5,6 +5,4 @@ from ..service import ServiceSpec
 from .application import DirectoryApp
 from .contract import CONTRACT
 
-SPEC = ServiceSpec(
-    name="directory", title="组织与党员名录", application=DirectoryApp, contract=CONTRACT, replicate_directory=False
-)
+SPEC = ServiceSpec(title="组织与党员名录", application=DirectoryApp, contract=CONTRACT, replicate_directory=False)

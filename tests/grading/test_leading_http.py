@@ -6,6 +6,7 @@ determinations racing for one cycle's G5 tally — over real HTTP, a real nats-s
     mode c  TAXB1  the tax system leads (vertical cycle); 长安区 only guides, and its cycle does not cover it
 """
 
+import copy
 from uuid import UUID
 
 from .bus import EvaluationsFeed
@@ -135,7 +136,8 @@ async def test_h3_only_the_leading_superior_decides_and_bad_input_records_nothin
     await gstack.settle()
     stale = app.cycle(UUID(c102))
     assert (await call(f"/cycles/{c102}/orgs/VIL1/determination", {}, sup[C102], 200))["state"] == "determined"
-    app.cycle = lambda _cycle_id: stale  # WIN1's determination read the cycle before VIL1's was saved
+    # WIN1's determination reads the cycle as it was before VIL1's was saved — on every retry
+    app.cycle = lambda _cycle_id: copy.deepcopy(stale)
     try:
         before = app.recorder.max_notification_id()
         problem = await call(f"/cycles/{c102}/orgs/WIN1/determination", {}, sup[C102], 409)
