@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -56,12 +57,43 @@ class CorrelationAndLimits:
             await problem_response(too_large, path=scope["path"])(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [*message.get("headers", []), (b"x-correlation-id", cid.encode("latin-1"))]
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:  # noqa: BLE001 — the one place an unexpected error becomes an answer
+            log("api").error(
+                "unexpected error",
+                correlation_id=cid,
+                method=scope["method"],
+                path=scope["path"],
+                error=repr(exc),
+                at=_where(exc),
+            )
+            if not started:
+                await problem_response(Unexpected(), path=scope["path"])(scope, receive, send_with_id)
+
+
+class Unexpected(Problem):
+    status = 500
+    slug = "unexpected"
+    title_zh = "服务器内部错误，操作可能未完成；请稍后重试，如仍失败请把关联号告知管理员"
+    title_en = (
+        "Internal error; the operation may not have completed. Retry later, or give the correlation id to an operator"
+    )
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of the traceback, on one line (the log stays one event)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else "?"
 
 
 def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str | None = None) -> FastAPI:

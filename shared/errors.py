@@ -75,6 +75,11 @@ class ConcurrentChange(Refused):
     title_en = "Changed by someone else at the same moment; nothing was recorded, reload and retry"
 
 
+def invalid(slug: str, zh: str, en: str, **extra: Any) -> Invalid:
+    """Bad input: ``slug`` is its stable type, ``zh``/``en`` say what is wrong and what to send instead."""
+    return Invalid(en, slug=slug, title_zh=zh, title_en=en, **extra)
+
+
 def broken_rule(slug: str, zh: str, en: str, **extra: Any) -> Refused:
     """A refused command: ``slug`` is its stable type, ``zh``/``en`` say why (P5, G5 …)."""
     return Refused(en, slug=slug, title_zh=zh, title_en=en, **extra)

@@ -21,7 +21,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, broken_rule
+from shared.errors import broken_rule, invalid
 
 MODES = {"self": "个人自评", "peer": "党员互评", "mass": "群众评议", "leader": "领导点评"}  # P7, E4
 SUBJECT_TYPES = {"pledge": "承诺", "member": "党员", "org": "党组织", "window": "窗口单位"}  # E6
@@ -48,10 +48,6 @@ LADDERS = {
     "default": ((90.0, "优秀"), (70.0, "合格"), (60.0, "基本合格"), (0.0, "不合格")),
 }
 ROUND_NS = uuid.UUID("0b6e6f0c-51d6-4a0f-8d1e-3c6f1f3b9e21")
-
-
-def invalid(slug: str, zh: str, en: str) -> Invalid:
-    return Invalid(en, slug=slug, title_zh=zh, title_en=en)
 
 
 def round_id_for(key: str) -> uuid.UUID:

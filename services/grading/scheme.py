@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import Any
 
 from shared.envelope import canonical_json
-from shared.errors import Invalid, Refused
+from shared.errors import Invalid, Refused, invalid
 
 INDICATORS = ("党组织带头人", "工作思路", "工作制度", "活动阵地", "保障机制", "工作业绩", "群众评价")  # G2
 MASS_INDICATOR = "群众评价"
@@ -39,84 +39,84 @@ TRACKS = ("巩固", "推动", "整顿")  # G6: 巩固先进, 推动一般, 整�
 EPS = 1e-6
 
 
-def invalid(detail_en: str, zh: str) -> Invalid:
-    return Invalid(
-        detail_en, slug="grading-scheme", title_zh=f"指标体系不合法：{zh}", title_en="Invalid indicator scheme"
-    )
+def invalid_scheme(zh: str, en: str) -> Invalid:
+    return invalid("grading-scheme", f"指标体系不合法：{zh}", f"Invalid indicator scheme: {en}")
 
 
 def num(value: Any, what: str) -> int | float:
     """A finite number, integral ones as int (so 10 and 10.0 hash the same)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise invalid(f"{what} must be a number", f"{what} 必须是数字")
+        raise invalid_scheme(f"{what} 必须是数字", f"{what} must be a number")
     return int(value) if float(value).is_integer() else round(float(value), 4)
 
 
 def canonical_ladder(raw: Any) -> list[dict]:
     """2–6 distinct rungs, best first, thresholds strictly falling to 0 (G2)."""
     if not isinstance(raw, list) or not 2 <= len(raw) <= 6:
-        raise invalid("a ladder has 2–6 rungs, best first", "等次须为 2–6 级，由高到低")
+        raise invalid_scheme("等次须为 2–6 级，由高到低", "a ladder has 2–6 rungs, best first")
     rungs: list[dict[str, Any]] = []
     mins: list[float] = []
     for rung in raw:
         grade = str((rung or {}).get("grade", "")).strip() if isinstance(rung, dict) else ""
         if not grade or len(grade) > 20:
-            raise invalid("every rung names its grade (≤ 20 characters)", "每一等次须有名称")
+            raise invalid_scheme("每一等次须有名称", "every rung names its grade (≤ 20 characters)")
         rungs.append({"grade": grade, "min": num(rung.get("min"), f"min of {grade}")})
         mins.append(rungs[-1]["min"])
     if len({r["grade"] for r in rungs}) != len(rungs):
-        raise invalid("grades of a ladder are distinct", "等次名称不能重复")
+        raise invalid_scheme("等次名称不能重复", "grades of a ladder are distinct")
     if any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0 or mins[0] > 100:
-        raise invalid("thresholds fall strictly from ≤ 100 to 0", "分数线须由高到低，最低一级为 0")
+        raise invalid_scheme("分数线须由高到低，最低一级为 0", "thresholds fall strictly from ≤ 100 to 0")
     return rungs
 
 
 def canonical_scheme(raw: Any) -> dict:
     """Validate a scheme and return its canonical form (G2); Invalid says what is wrong."""
     if not isinstance(raw, dict):
-        raise invalid("a scheme is an object", "指标体系须为对象")
+        raise invalid_scheme("指标体系须为对象", "a scheme is an object")
     version = str(raw.get("version", "")).strip()
     if not version or len(version) > 40:
-        raise invalid("a scheme names its version", "须注明版本")
+        raise invalid_scheme("须注明版本", "a scheme names its version")
     by_name = {}
     for ind in raw.get("indicators") or []:
         name = ind.get("name") if isinstance(ind, dict) else None
         if name not in INDICATORS or name in by_name:
-            raise invalid(f"indicators are the seven of G2, once each: {', '.join(INDICATORS)}", "须为七项指标且各一次")
+            raise invalid_scheme(
+                "须为七项指标且各一次", f"indicators are the seven of G2, once each: {', '.join(INDICATORS)}"
+            )
         by_name[name] = ind
     if set(by_name) != set(INDICATORS):
         missing = [i for i in INDICATORS if i not in by_name]
-        raise invalid(f"missing indicators: {', '.join(missing)}", f"缺少指标：{'、'.join(missing)}")
+        raise invalid_scheme(f"缺少指标：{'、'.join(missing)}", f"missing indicators: {', '.join(missing)}")
     indicators, codes, total = [], set(), 0.0
     for name in INDICATORS:
         items = by_name[name].get("items")
         if not isinstance(items, list) or not 1 <= len(items) <= 30:
-            raise invalid(f"{name} is refined into 1–30 sub-items", f"{name} 须细化为 1–30 个子项")
+            raise invalid_scheme(f"{name} 须细化为 1–30 个子项", f"{name} is refined into 1–30 sub-items")
         clean = []
         for item in items:
             code = str(item.get("code", "")).strip() if isinstance(item, dict) else ""
             if not code or len(code) > 20 or code in codes:
-                raise invalid("every sub-item has a unique code (≤ 20 characters)", "子项编号须唯一")
+                raise invalid_scheme("子项编号须唯一", "every sub-item has a unique code (≤ 20 characters)")
             codes.add(code)
             source = item.get("source", "self_superior")
             if source not in ("self_superior", "mass") or (source == "mass" and name != MASS_INDICATOR):
-                raise invalid(
-                    "only 群众评价 sub-items may take source 'mass' (E8)", "只有群众评价子项可取自党员群众评议"
+                raise invalid_scheme(
+                    "只有群众评价子项可取自党员群众评议", "only 群众评价 sub-items may take source 'mass' (E8)"
                 )
             top = num(item.get("max"), f"max of {code}")
             if top <= 0:
-                raise invalid(f"max of {code} must be positive", f"子项 {code} 分值须为正")
+                raise invalid_scheme(f"子项 {code} 分值须为正", f"max of {code} must be positive")
             total += top
             clean.append(
                 {"code": code, "title": str(item.get("title", "")).strip()[:200], "max": top, "source": source}
             )
         indicators.append({"name": name, "items": clean})
     if abs(total - 100) > EPS:
-        raise invalid(f"sub-items total {total:g} points, not 100", f"子项分值合计 {total:g}，应为 100")
+        raise invalid_scheme(f"子项分值合计 {total:g}，应为 100", f"sub-items total {total:g} points, not 100")
     weights = raw.get("weights") or DEFAULT_WEIGHTS
     w_self, w_sup = num(weights.get("self"), "weights.self"), num(weights.get("superior"), "weights.superior")
     if w_self < 0 or w_sup < 0 or abs(w_self + w_sup - 1) > EPS:
-        raise invalid("weights self + superior are ≥ 0 and total 1", "自评与上级评定权重之和须为 1")
+        raise invalid_scheme("自评与上级评定权重之和须为 1", "weights self + superior are ≥ 0 and total 1")
     return {
         "version": version,
         "indicators": indicators,

@@ -11,7 +11,7 @@ from shared.application import ServiceApplication
 from shared.auth import Identity, require_member_or_secretary, require_secretary
 from shared.errors import Invalid, Refused
 
-from .domain import OrgPledgeBook, Pledge
+from .domain import OrgPledgeBook, Pledge, check_pledgers
 
 IDEMPOTENCY_NS = UUID("9a4c1d2e-7b3f-4e5a-8c6d-1f2e3d4c5b6a")
 
@@ -38,6 +38,7 @@ class PledgesApp(ServiceApplication):
         pledge_id = uuid5(IDEMPOTENCY_NS, f"{actor.sub}:{idempotency_key}") if idempotency_key else None
         if pledge_id and self.exists(pledge_id):
             return pledge_id
+        check_pledgers(pledger_kind, member_ids, masses)
         org = self.directory.org(org_id)
         if pledger_kind == "org":
             require_secretary(actor, org_id)  # P1 党组织承诺 is made by the org itself

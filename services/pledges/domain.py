@@ -21,7 +21,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, broken_rule
+from shared.errors import Invalid, broken_rule, invalid
 
 PLEDGER_KINDS = {
     "individual": "个人承诺",
@@ -29,6 +29,36 @@ PLEDGER_KINDS = {
     "with_masses": "带领群众共同承诺",
     "org": "党组织承诺",
 }
+PLEDGERS_NEEDED = {  # P1: how many members each kind of pledge names
+    "individual": (1, 1, "个人承诺须且只须写明 1 名承诺党员", "an individual pledge names exactly one member"),
+    "collective": (2, 500, "集体承诺须写明至少 2 名承诺党员", "a collective pledge names at least two members"),
+    "with_masses": (
+        1,
+        500,
+        "带领群众共同承诺须写明至少 1 名带头党员",
+        "a pledge with the masses names at least one member",
+    ),
+    "org": (0, 0, "党组织承诺以组织名义作出，不应列出党员", "an org pledge is made by the org and names no members"),
+}
+
+
+def check_pledgers(pledger_kind: str, member_ids: list[str], masses: str | None) -> None:
+    """P1: who pledges — checked before anything is looked up."""
+    if pledger_kind not in PLEDGER_KINDS:
+        raise invalid(
+            "pledger-kind",
+            f"承诺主体类型须为 {'、'.join(PLEDGER_KINDS)} 之一",
+            f"pledger kind must be one of {list(PLEDGER_KINDS)} (P1)",
+        )
+    low, high, zh, en = PLEDGERS_NEEDED[pledger_kind]
+    if not low <= len(member_ids) <= high:
+        raise invalid("pledge-members", f"{zh}（现有 {len(member_ids)} 名）", f"{en} (got {len(member_ids)}) (P1)")
+    if pledger_kind == "with_masses" and not masses:
+        raise invalid(
+            "pledge-masses", "带领群众共同承诺须写明参与的群众（masses 字段）", "say which masses join (masses) (P1)"
+        )
+
+
 KINDS = {"annual": "年度承诺", "adhoc": "即时承诺", "longterm": "长远承诺"}
 FIVE_LEADS = ("带头学习提高", "带头争创佳绩", "带头服务群众", "带头遵纪守法", "带头弘扬正气")  # P3 五带头
 CHANNELS = ("党小组会", "支部党员大会", "公示栏", "电子显示屏", "网络平台")  # P4 公开 channels
@@ -188,17 +218,9 @@ class Pledge(Aggregate):
         today: dt.date,
         pledge_id: uuid.UUID | None = None,
     ) -> Pledge:
-        if pledger_kind not in PLEDGER_KINDS:
-            raise Invalid(f"pledger kind must be one of {list(PLEDGER_KINDS)} (P1)", slug="pledger-kind")
+        check_pledgers(pledger_kind, member_ids, masses)
         if kind not in KINDS:
             raise Invalid(f"kind must be one of {list(KINDS)} (P2)", slug="pledge-kind")
-        needed = {"individual": (1, 1), "collective": (2, 500), "with_masses": (1, 500), "org": (0, 0)}[pledger_kind]
-        if not needed[0] <= len(member_ids) <= needed[1]:
-            raise Invalid(
-                f"a {PLEDGER_KINDS[pledger_kind]} names {needed[0]}–{needed[1]} members (P1)", slug="pledge-members"
-            )
-        if pledger_kind == "with_masses" and not masses:
-            raise Invalid("带领群众共同承诺 says which masses join (P1)", slug="pledge-masses")
         if kind == "adhoc" and not trigger:
             raise Invalid(
                 "即时承诺 carries its trigger: the phase's key work, task or emergency (P2)", slug="pledge-trigger"
