@@ -141,3 +141,17 @@ class Scope:
             return "1=1", []
         joined = "/".join(self.path)
         return f"({col} = ? OR {col} LIKE ?)", [joined, joined + "/%"]
+
+
+def parse_scope(text: str) -> Scope:
+    """A scope a user typed: refused as bad input (422, zh + en) when malformed."""
+    from .errors import invalid
+
+    try:
+        return Scope.parse(text)
+    except ScopeError as exc:
+        raise invalid(
+            "scope",
+            f"范围 {text!r} 格式不正确，应形如 local:13/1301 或 vertical:tax/13",
+            f"{exc}; write a scope like local:13/1301 or vertical:tax/13",
+        ) from None

@@ -12,10 +12,10 @@ from pydantic import Field
 from shared.api import MAX_TEXT, Caller, Command, Paging
 from shared.auth import Identity, require_scope, require_sees
 from shared.ratelimit import limiter_for
-from shared.scope import Scope
+from shared.scope import Scope, parse_scope
 from shared.service import ServiceRuntime
 
-from .application import DECIDERS, AwardsApp, parse_scope
+from .application import DECIDERS, AwardsApp
 from .campaign import Campaign
 from .domain import KINDS, STATES
 from .exemplars import LEARNERS, PROMOTIONS, STUDY_FORMS, Exemplar

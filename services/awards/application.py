@@ -20,7 +20,7 @@ from shared.auth import (
 )
 from shared.directory.replica import OrgRecord
 from shared.errors import Invalid, Refused, broken_rule
-from shared.scope import Scope, ScopeError
+from shared.scope import Scope, parse_scope
 
 from .campaign import Campaign
 from .domain import SUBJECTS, leading_chain
@@ -30,13 +30,6 @@ from .facts import Facts
 from .nomination import Nomination
 
 DECIDERS = ("superior", "org_admin")
-
-
-def parse_scope(text: str) -> Scope:
-    try:
-        return Scope.parse(text)
-    except ScopeError as exc:
-        raise Invalid(str(exc), slug="scope") from None
 
 
 class AwardsApp(ServiceApplication):

@@ -12,7 +12,7 @@ from pydantic import Field
 from shared.api import MAX_TEXT, Caller, Command, Paging
 from shared.auth import require_scope, require_sees
 from shared.errors import Invalid
-from shared.scope import Scope, ScopeError
+from shared.scope import parse_scope
 from shared.service import ServiceRuntime
 
 from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS, EvaluationsApp
@@ -110,13 +110,6 @@ def round_view(r: EvaluationRound) -> dict:
         "grade": r.grade,
         "version": r.version,
     }
-
-
-def parse_scope(text: str) -> Scope:
-    try:
-        return Scope.parse(text)
-    except ScopeError as exc:
-        raise Invalid(str(exc), slug="scope", title_zh="范围格式有误") from None
 
 
 def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:

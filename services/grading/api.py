@@ -12,10 +12,11 @@ from pydantic import Field
 from shared.api import MAX_TEXT, Caller, Command
 from shared.auth import require_scope
 from shared.errors import NotFound
+from shared.scope import parse_scope
 from shared.service import ServiceRuntime
 
 from . import projections as reports
-from .application import GradingApp, parse_scope
+from .application import GradingApp
 from .domain import GradingCycle, OrgGrading
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]

@@ -18,20 +18,13 @@ from shared.auth import (
 from shared.directory.domain import DOMAINS
 from shared.directory.replica import OrgRecord
 from shared.errors import Invalid, NotFound
-from shared.scope import Scope, ScopeError
+from shared.scope import Scope, parse_scope
 
-from .domain import GradingCycle, OrgGrading, cycle_id_for, grading_id_for
+from .domain import GradingCycle, OrgGrading, cycle_id_for, determine_grade, grading_id_for
 from .domain import refuse as refuse_state
 from .projections import mass_result
 
 COUNTY_DEPTH = 3  # G1: a county-or-higher organisation dept issues the territorial cycle
-
-
-def parse_scope(text: str) -> Scope:
-    try:
-        return Scope.parse(text)
-    except ScopeError as exc:
-        raise Invalid(str(exc), slug="scope", title_zh="范围格式不正确", title_en="Invalid scope") from None
 
 
 class GradingApp(ServiceApplication):
@@ -220,13 +213,9 @@ class GradingApp(ServiceApplication):
                 f"{org_id} has neither self-assessment nor superior assessment (G3)",
             )
         grading: OrgGrading = self.repository.get(gid)
-        scheme = cycle.scheme_of(grading)
-        proposal = grading.proposal(
-            scheme, mass_result(self.views, org_id, cycle.year), grade, reason, self._previous(cycle, org_id)
-        )
-        override = cycle.admit(org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))
-        grading.determine(proposal, override, actor.sub, org.position.as_dict(), self.trace())
-        cycle.tally(org_id, proposal["rank"], len(proposal["ladder"]))
+        mass = mass_result(self.views, org_id, cycle.year)
+        previous = self._previous(cycle, org_id)
+        determine_grade(cycle, grading, mass, grade, reason, previous, actor.sub, org.position.as_dict(), self.trace())
         self.save(cycle, grading)
         return grading
 

@@ -505,3 +505,25 @@ class OrgGrading(Aggregate):
             org=org,
             trace=trace,
         )
+
+
+def determine_grade(
+    cycle: GradingCycle,
+    grading: OrgGrading,
+    mass: dict | None,
+    grade: str | None,
+    reason: str | None,
+    previous: dict | None,
+    by: str,
+    org: dict,
+    trace: dict,
+) -> dict:
+    """定级确定 (G3–G5, G8), the whole rule: the grade the scores and inputs propose (or the one the
+    superior chose, with its reason), admitted by the cycle's ratio rules (or its recorded override),
+    determined on the org, and counted in the cycle. Both aggregates are saved together."""
+    proposal = grading.proposal(cycle.scheme_of(grading), mass, grade, reason, previous)
+    rungs = len(proposal["ladder"])
+    override = cycle.admit(grading.org_id, proposal["grade"], proposal["rank"], rungs)
+    grading.determine(proposal, override, by, org, trace)
+    cycle.tally(grading.org_id, proposal["rank"], rungs)
+    return proposal

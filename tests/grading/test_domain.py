@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.grading.domain import GradingCycle, OrgGrading, cycle_id_for, grading_id_for
+from services.grading.domain import GradingCycle, OrgGrading, cycle_id_for, determine_grade, grading_id_for
 from services.grading.scheme import FOUR_RUNG_LADDER
 from shared.errors import Invalid, Refused
 
@@ -34,12 +34,8 @@ def assessed(c: GradingCycle, org_id="VIL1", share=0.9) -> tuple[OrgGrading, dic
     return g, found["scheme"]
 
 
-def determine(c: GradingCycle, g: OrgGrading, scheme: dict, grade=None, reason=None, previous=None) -> dict:
-    proposal = g.proposal(scheme, MASS, grade, reason, previous)
-    override = c.admit(g.org_id, proposal["grade"], proposal["rank"], len(proposal["ladder"]))
-    g.determine(proposal, override, "county", ORG, {})
-    c.tally(g.org_id, proposal["rank"], len(proposal["ladder"]))
-    return proposal
+def determine(c: GradingCycle, g: OrgGrading, grade=None, reason=None, previous=None) -> dict:
+    return determine_grade(c, g, MASS, grade, reason, previous, "county", ORG, {})
 
 
 def test_g1_ids_are_one_cycle_per_scope_and_year():
@@ -66,7 +62,7 @@ def test_g3_determination_combines_self_superior_and_the_e8_result():
     g, scheme = assessed(c)
     with pytest.raises(Refused, match="E8"):
         g.proposal(scheme, None, None, None, None)  # the mass result has not arrived
-    proposal = determine(c, g, scheme)
+    proposal = determine(c, g)
     assert proposal["parts"] == {"self": 22.95, "superior": 53.55, "mass": 12.0, "score": 88.5}
     assert (g.grade, g.rank, g.state, proposal["mass"]["round_id"]) == ("先进", 0, "determined", "r1")
     assert proposal["suggested_grade"] == "先进" and proposal["advanced"] is True
@@ -92,7 +88,7 @@ def test_g4_another_grade_than_the_score_suggests_needs_a_reason_and_is_final():
         g.proposal(scheme, MASS, "一般", None, None)
     with pytest.raises(Invalid):
         g.proposal(scheme, MASS, "优秀", "x", None)  # not on the ladder
-    proposal = determine(c, g, scheme, "一般", "班子成员有违纪情况")
+    proposal = determine(c, g, "一般", "班子成员有违纪情况")
     assert (proposal["grade"], proposal["suggested_grade"], proposal["adjust_reason"]) == (
         "一般",
         "先进",
@@ -109,18 +105,18 @@ def test_g4_another_grade_than_the_score_suggests_needs_a_reason_and_is_final():
 def test_g5_cap_refused_with_the_numbers_then_allowed_by_a_recorded_override():
     c = cycle(orgs=5, ratio={"max_top": 0.2})
     g1, scheme = assessed(c, "VIL1")
-    determine(c, g1, scheme)
+    determine(c, g1)
     g2, _ = assessed(c, "VIL3")
     with pytest.raises(Refused) as refused:
-        determine(c, g2, scheme)
+        determine(c, g2)
     body = refused.value.body()
     assert (body["rule"], body["top_limit"], body["top_after"], body["orgs_in_scope"]) == ("G5-max-top", 1, 2, 5)
     assert "先进比例" in body["title_zh"] and g2.grade is None
     c.record_override("VIL3", "一般", scheme["ladder"], "试点村", "dept", ORG, {})
     with pytest.raises(Refused):
-        determine(c, g2, scheme)  # the override names another grade
+        determine(c, g2)  # the override names another grade
     c.record_override("VIL3", "先进", scheme["ladder"], "全国文明村", "dept", ORG, {})
-    assert determine(c, g2, scheme)["grade"] == "先进"
+    assert determine(c, g2)["grade"] == "先进"
     assert g2.grade == "先进" and c.counts() == (2, 0, 2)
     with pytest.raises(Refused):
         c.record_override("VIL3", "先进", scheme["ladder"], "again", "dept", ORG, {})  # already determined
@@ -131,12 +127,12 @@ def test_g5_cap_refused_with_the_numbers_then_allowed_by_a_recorded_override():
 def test_g5_the_minimum_share_of_the_bottom_rung_stays_reachable():
     c = cycle(orgs=2, ratio={"min_bottom": 0.5})
     g1, scheme = assessed(c, "VIL1", 0.7)
-    determine(c, g1, scheme)  # 一般: one org left, it can still be 后进
+    determine(c, g1)  # 一般: one org left, it can still be 后进
     g2, _ = assessed(c, "VIL3", 0.7)
     with pytest.raises(Refused) as refused:
-        determine(c, g2, scheme)
+        determine(c, g2)
     assert refused.value.body()["rule"] == "G5-min-bottom" and refused.value.body()["bottom_needed"] == 1
-    assert determine(c, g2, scheme, "后进", "群众满意度低")["grade"] == "后进"
+    assert determine(c, g2, "后进", "群众满意度低")["grade"] == "后进"
 
 
 @pytest.mark.parametrize(
@@ -154,7 +150,7 @@ def test_g6_the_plan_follows_the_grade(ladder, share, track):
     g, scheme = assessed(c, share=share)
     with pytest.raises(Refused):
         g.plan_rectification(["p"], ["m"], "2026-06-30", ORG, {})  # not determined yet
-    determine(c, g, scheme)
+    determine(c, g)
     with pytest.raises(Invalid):
         g.plan_rectification([], ["m"], "2026-06-30", ORG, {})
     g.plan_rectification(["阵地建设不足"], ["新建活动室"], "2026-06-30", ORG, {})
@@ -166,7 +162,7 @@ def test_g6_the_plan_follows_the_grade(ladder, share, track):
 def test_g6_g8_progress_until_done_then_one_acceptance():
     c = cycle()
     g, scheme = assessed(c, share=0.2)
-    determine(c, g, scheme)
+    determine(c, g)
     with pytest.raises(Refused):
         g.accept(True, "x", "next", "county", ORG, {})  # no plan yet
     g.plan_rectification(["软弱涣散"], ["选派第一书记"], "2026-06-30", ORG, {})
@@ -185,5 +181,5 @@ def test_g8_a_failed_acceptance_bars_the_top_rung_next_year():
     g, scheme = assessed(c, share=0.95)
     with pytest.raises(Refused, match="G8"):
         g.proposal(scheme, MASS, None, None, {"grade": "后进", "accepted": False})
-    proposal = determine(c, g, scheme, "一般", "上年整改未通过验收", previous={"grade": "后进", "accepted": False})
+    proposal = determine(c, g, "一般", "上年整改未通过验收", previous={"grade": "后进", "accepted": False})
     assert proposal["previous"]["accepted"] is False
