@@ -11,14 +11,13 @@ import time
 import psycopg
 from nats.js import api
 
-from services.pledges.projections import PROPOSED_COLUMNS, Ledger, proposed_row
+from services.pledges.projections import Ledger, proposed_row
 from shared.db import Database, schema_name
 from shared.envelope import Envelope
 from shared.projection import ProjectionRunner
 
 from .harness import Env, jetstream
 
-ROW = PROPOSED_COLUMNS
 RAW_DDL = Ledger.ddl.split(";")[0].replace("pl_pledges", "raw_pledges")
 
 
@@ -39,12 +38,12 @@ async def raw_consume_rate(js, stream: str, subject: str, expected: int, batch: 
 row_of = proposed_row  # the raw baseline inserts exactly the ledger's rows
 
 
-RAW_INSERT = f"INSERT INTO raw_pledges ({ROW}) VALUES ({', '.join('?' * 18)})"
-
-
-def raw_insert_rate(env: Env, rows: list[tuple], batch: int) -> float:
+def raw_insert_rate(env: Env, rows: list[dict], batch: int) -> float:
     """The same rows, batch by batch in one transaction each, straight through the driver."""
-    batches = [rows[start : start + batch] for start in range(0, len(rows), batch)]
+    columns = list(rows[0])
+    raw_insert = f"INSERT INTO raw_pledges ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    values = [tuple(r[c] for c in columns) for r in rows]
+    batches = [values[start : start + batch] for start in range(0, len(values), batch)]
     started = time.monotonic()
     if env.store == "postgres":
         schema = schema_name("bench")
@@ -54,7 +53,7 @@ def raw_insert_rate(env: Env, rows: list[tuple], batch: int) -> float:
             started = time.monotonic()
             for chunk in batches:
                 with pg.transaction(), pg.cursor() as cur:
-                    cur.executemany(RAW_INSERT.replace("?", "%s"), chunk)
+                    cur.executemany(raw_insert.replace("?", "%s"), chunk)
     else:
         lite = sqlite3.connect(env.settings.sqlite_path("bench", "raw"), isolation_level=None)
         lite.execute("PRAGMA journal_mode=WAL")
@@ -63,7 +62,7 @@ def raw_insert_rate(env: Env, rows: list[tuple], batch: int) -> float:
         started = time.monotonic()
         for chunk in batches:
             lite.execute("BEGIN")
-            lite.executemany(RAW_INSERT, chunk)
+            lite.executemany(raw_insert, chunk)
             lite.execute("COMMIT")
         lite.close()
     return len(rows) / (time.monotonic() - started)
@@ -97,7 +96,7 @@ async def projection_throughput(env: Env, events: int) -> dict:
         sub = await js.pull_subscribe(
             "cxzy.pledges.>", stream="CXZY_PLEDGES", config=api.ConsumerConfig(ack_policy=api.AckPolicy.NONE)
         )
-        rows: list[tuple] = []
+        rows: list[dict] = []
         while len(rows) < events:
             rows += [row_of(Envelope.from_message(m.headers, m.data)) for m in await sub.fetch(batch, timeout=5)]
         await sub.unsubscribe()

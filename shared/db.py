@@ -54,6 +54,14 @@ class Tx:
         columns = ", ".join(row)
         return self.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
+    def insert_new(self, table: str, row: dict[str, Any], key: tuple[str, ...]) -> Tx:
+        """Insert ``row`` unless a row with the same ``key`` columns exists (a redelivered event, a shared scheme)."""
+        columns = ", ".join(row)
+        return self.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))}) ON CONFLICT ({', '.join(key)}) DO NOTHING",
+            list(row.values()),
+        )
+
     def upsert(self, table: str, row: dict[str, Any], key: tuple[str, ...]) -> Tx:
         """Insert ``row``, or update its other columns where a row with the same ``key`` columns exists."""
         columns = ", ".join(row)

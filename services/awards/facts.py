@@ -135,10 +135,13 @@ class PledgeOwners(Projection):
     @handles("proposed")
     def proposed(self, tx: Tx, env: Envelope) -> None:
         for member_id in relied_on(env)["member_ids"]:
-            tx.execute(
-                "INSERT INTO aw_pledge_members (pledge_id, member_id) VALUES (?, ?) "
-                "ON CONFLICT (pledge_id, member_id) DO NOTHING",
-                [env.subject, member_id],
+            tx.insert_new(
+                "aw_pledge_members",
+                {"pledge_id": env.subject, "member_id": member_id},
+                key=(
+                    "pledge_id",
+                    "member_id",
+                ),
             )
 
 

@@ -55,25 +55,24 @@ class AwardsRecord(Projection):
     @handles("campaign_opened")
     def campaign_opened(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO aw_campaigns (campaign_id, name, kind, year, scope, opener_org_id, local_path, vertical_path, "
-            "titles, nomination_until, publicity_from, publicity_until, grant_on) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id) DO NOTHING",
-            [
-                env.subject,
-                d["name"],
-                d["kind"],
-                d["year"],
-                d["scope"],
-                d["opener_org_id"],
-                env.localpath,
-                env.verticalpath,
-                json.dumps(d["titles"], ensure_ascii=False),
-                d["nomination_until"],
-                d["publicity_from"],
-                d["publicity_until"],
-                d["grant_on"],
-            ],
+        tx.insert_new(
+            "aw_campaigns",
+            {
+                "campaign_id": env.subject,
+                "name": d["name"],
+                "kind": d["kind"],
+                "year": d["year"],
+                "scope": d["scope"],
+                "opener_org_id": d["opener_org_id"],
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "titles": json.dumps(d["titles"], ensure_ascii=False),
+                "nomination_until": d["nomination_until"],
+                "publicity_from": d["publicity_from"],
+                "publicity_until": d["publicity_until"],
+                "grant_on": d["grant_on"],
+            },
+            key=("campaign_id",),
         )
 
     @handles("campaign_granted")
@@ -84,26 +83,26 @@ class AwardsRecord(Projection):
     @handles("nominated")
     def nominated(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO aw_nominations (nomination_id, campaign_id, title, nominee_type, nominee_id, org_id, "
-            "local_path, vertical_path, year, state, level, levels, eligible, overridden, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) ON CONFLICT (nomination_id) DO NOTHING",
-            [
-                env.subject,
-                d["campaign_id"],
-                d["title"],
-                d["nominee_type"],
-                d["nominee_id"],
-                env.orgid,
-                env.localpath,
-                env.verticalpath,
-                d["year"],
-                d["levels"][0],
-                json.dumps(d["levels"]),
-                int(d["eligibility"]["eligible"]),
-                int(d["eligibility"]["override"] is not None),
-                env.time,
-            ],
+        tx.insert_new(
+            "aw_nominations",
+            {
+                "nomination_id": env.subject,
+                "campaign_id": d["campaign_id"],
+                "title": d["title"],
+                "nominee_type": d["nominee_type"],
+                "nominee_id": d["nominee_id"],
+                "org_id": env.orgid,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "year": d["year"],
+                "state": "pending",
+                "level": d["levels"][0],
+                "levels": json.dumps(d["levels"]),
+                "eligible": int(d["eligibility"]["eligible"]),
+                "overridden": int(d["eligibility"]["override"] is not None),
+                "updated_at": env.time,
+            },
+            key=("nomination_id",),
         )
 
     def _nomination(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
@@ -145,23 +144,22 @@ class AwardsRecord(Projection):
     def granted(self, tx: Tx, env: Envelope) -> None:
         d = env.data
         self._nomination(tx, env, "state = 'granted'", [])
-        tx.execute(
-            "INSERT INTO aw_honours (nomination_id, campaign_id, campaign_name, title, nominee_type, nominee_id, "
-            "org_id, local_path, vertical_path, year, granted_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (nomination_id) DO NOTHING",
-            [
-                env.subject,
-                d["campaign_id"],
-                d["campaign_name"],
-                d["title"],
-                d["nominee_type"],
-                d["nominee_id"],
-                env.orgid,
-                env.localpath,
-                env.verticalpath,
-                d["year"],
-                d["on"],
-            ],
+        tx.insert_new(
+            "aw_honours",
+            {
+                "nomination_id": env.subject,
+                "campaign_id": d["campaign_id"],
+                "campaign_name": d["campaign_name"],
+                "title": d["title"],
+                "nominee_type": d["nominee_type"],
+                "nominee_id": d["nominee_id"],
+                "org_id": env.orgid,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "year": d["year"],
+                "granted_on": d["on"],
+            },
+            key=("nomination_id",),
         )
 
     @handles("revoked")
@@ -176,32 +174,37 @@ class AwardsRecord(Projection):
     @handles("exemplar_selected")
     def exemplar_selected(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO aw_exemplars (exemplar_id, nomination_id, title, nominee_type, nominee_id, org_id, local_path,"
-            " vertical_path, year, citation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (exemplar_id) DO NOTHING",
-            [
-                env.subject,
-                d["nomination_id"],
-                d["title"],
-                d["nominee_type"],
-                d["nominee_id"],
-                env.orgid,
-                env.localpath,
-                env.verticalpath,
-                d["year"],
-                d["citation"],
-            ],
+        tx.insert_new(
+            "aw_exemplars",
+            {
+                "exemplar_id": env.subject,
+                "nomination_id": d["nomination_id"],
+                "title": d["title"],
+                "nominee_type": d["nominee_type"],
+                "nominee_id": d["nominee_id"],
+                "org_id": env.orgid,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "year": d["year"],
+                "citation": d["citation"],
+            },
+            key=("exemplar_id",),
         )
 
     @handles("exemplar_promoted")
     def exemplar_promoted(self, tx: Tx, env: Envelope) -> None:
         d = env.data
         tx.execute("UPDATE aw_exemplars SET promotions = promotions + 1 WHERE exemplar_id = ?", [env.subject])
-        tx.execute(
-            "INSERT INTO aw_promotions (event_id, exemplar_id, kind, headline, on_date) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (event_id) DO NOTHING",
-            [env.id, env.subject, d["kind"], d["headline"], d["on"]],
+        tx.insert_new(
+            "aw_promotions",
+            {
+                "event_id": env.id,
+                "exemplar_id": env.subject,
+                "kind": d["kind"],
+                "headline": d["headline"],
+                "on_date": d["on"],
+            },
+            key=("event_id",),
         )
 
     @handles("exemplar_withdrawn")
@@ -211,22 +214,21 @@ class AwardsRecord(Projection):
     @handles("studied")
     def studied(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO aw_studies (study_id, exemplar_id, learner_type, learner_id, learner_org_id, local_path, "
-            "vertical_path, form, on_date, year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (study_id) DO NOTHING",
-            [
-                env.subject,
-                d["exemplar_id"],
-                d["learner_type"],
-                d["learner_id"],
-                env.orgid,
-                env.localpath,
-                env.verticalpath,
-                d["form"],
-                d["on"],
-                int(d["on"][:4]),
-            ],
+        tx.insert_new(
+            "aw_studies",
+            {
+                "study_id": env.subject,
+                "exemplar_id": d["exemplar_id"],
+                "learner_type": d["learner_type"],
+                "learner_id": d["learner_id"],
+                "learner_org_id": env.orgid,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "form": d["form"],
+                "on_date": d["on"],
+                "year": int(d["on"][:4]),
+            },
+            key=("study_id",),
         )
 
 

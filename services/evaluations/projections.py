@@ -42,23 +42,23 @@ class Rounds(Projection):
     @handles("opened")
     def opened(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO ev_rounds (round_id, subject_type, subject_id, purpose, year, org_id, local_path, vertical_path,"
-            " state, start_on, end_on, publish, has_mass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
-            [
-                env.subject,
-                d["subject_type"],
-                d["subject_id"],
-                d["purpose"],
-                d["year"],
-                env.orgid,
-                env.localpath,
-                env.verticalpath,
-                d["start"],
-                d["end"],
-                int(d["publish"]),
-                int("mass" in d["modes"]),
-            ],
+        tx.insert(
+            "ev_rounds",
+            {
+                "round_id": env.subject,
+                "subject_type": d["subject_type"],
+                "subject_id": d["subject_id"],
+                "purpose": d["purpose"],
+                "year": d["year"],
+                "org_id": env.orgid,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "state": "open",
+                "start_on": d["start"],
+                "end_on": d["end"],
+                "publish": int(d["publish"]),
+                "has_mass": int("mass" in d["modes"]),
+            },
         )
 
     @handles("completed")
@@ -80,37 +80,48 @@ class Rounds(Projection):
     @handles("window_registered")
     def window(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO ev_windows (window_id, org_id, name, local_path, vertical_path) VALUES (?, ?, ?, ?, ?)",
-            [d["window_id"], d["org_id"], d["name"], env.localpath, env.verticalpath],
+        tx.insert(
+            "ev_windows",
+            {
+                "window_id": d["window_id"],
+                "org_id": d["org_id"],
+                "name": d["name"],
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+            },
         )
 
     @handles("disclosed")
     def disclosed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO ev_disclosures (event_id, window_id, show_kind, title, content, disclosed_on)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [env.id, d["window_id"], d["show"], d["title"], d["content"], d["on"]],
+        tx.insert(
+            "ev_disclosures",
+            {
+                "event_id": env.id,
+                "window_id": d["window_id"],
+                "show_kind": d["show"],
+                "title": d["title"],
+                "content": d["content"],
+                "disclosed_on": d["on"],
+            },
         )
 
     @handles("contest_scored")
     def contest_scored(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO ev_contest_scores (event_id, window_id, org_id, local_path, vertical_path, contest,"
-            " label, target_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                env.id,
-                d["window_id"],
-                env.orgid,
-                env.localpath,
-                env.verticalpath,
-                d["contest"],
-                d["label"],
-                d["target"],
-                d["score"],
-            ],
+        tx.insert(
+            "ev_contest_scores",
+            {
+                "event_id": env.id,
+                "window_id": d["window_id"],
+                "org_id": env.orgid,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "contest": d["contest"],
+                "label": d["label"],
+                "target_id": d["target"],
+                "score": d["score"],
+            },
         )
 
 
@@ -135,10 +146,18 @@ class PledgesToEvaluate(Projection):
     @handles("proposed")
     def proposed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO ev_pledges (pledge_id, org_id, member_ids, kind, year, state, last_event_id,"
-            " correlation_id) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)",
-            [env.subject, env.orgid, json.dumps(d["member_ids"]), d["kind"], d["year"], env.id, env.correlationid],
+        tx.insert(
+            "ev_pledges",
+            {
+                "pledge_id": env.subject,
+                "org_id": env.orgid,
+                "member_ids": json.dumps(d["member_ids"]),
+                "kind": d["kind"],
+                "year": d["year"],
+                "state": "proposed",
+                "last_event_id": env.id,
+                "correlation_id": env.correlationid,
+            },
         )
 
     def _state(self, tx: Tx, env: Envelope, state: str) -> None:
@@ -160,10 +179,10 @@ class PledgesToEvaluate(Projection):
 
 
 def queue(tx: Tx, pledge_id: str, cause_event_id: str, correlation_id: str, at: str) -> None:
-    tx.execute(
-        "INSERT INTO ev_to_open (pledge_id, cause_event_id, correlation_id, queued_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (pledge_id) DO NOTHING",
-        [pledge_id, cause_event_id, correlation_id, at],
+    tx.insert_new(
+        "ev_to_open",
+        {"pledge_id": pledge_id, "cause_event_id": cause_event_id, "correlation_id": correlation_id, "queued_at": at},
+        key=("pledge_id",),
     )
 
 

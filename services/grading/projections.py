@@ -32,21 +32,22 @@ class MassResults(Projection):
         d = env.data
         if d.get("purpose") != "org_mass" or d.get("subject_type") != "org":
             return  # only 党员群众评议 of an org is an input of its grading (E8)
-        tx.execute(
-            "INSERT INTO gr_mass (org_id, year, round_id, score, grade, participation_rate, published, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, year) DO UPDATE SET round_id = excluded.round_id, "
-            "score = excluded.score, grade = excluded.grade, participation_rate = excluded.participation_rate, "
-            "published = excluded.published, received_at = excluded.received_at",
-            [
-                d["subject_id"],
-                int(d["year"]),
-                d["round_id"],
-                float(d["score"]),
-                d["grade"],
-                (d.get("participation") or {}).get("rate"),
-                int(bool(d.get("published"))),
-                env.time,
-            ],
+        tx.upsert(
+            "gr_mass",
+            {
+                "org_id": d["subject_id"],
+                "year": int(d["year"]),
+                "round_id": d["round_id"],
+                "score": float(d["score"]),
+                "grade": d["grade"],
+                "participation_rate": (d.get("participation") or {}).get("rate"),
+                "published": int(bool(d.get("published"))),
+                "received_at": env.time,
+            },
+            key=(
+                "org_id",
+                "year",
+            ),
         )
 
 
@@ -91,58 +92,67 @@ class Reports(Projection):
     @handles("cycle_deployed")
     def deployed(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO gr_cycles (cycle_id, year, scope, issuer_org_id, orgs_in_scope, ratio, domains, "
-            "deployed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                env.subject,
-                d["year"],
-                d["scope"],
-                d["issuer_org_id"],
-                d["orgs_in_scope"],
-                json.dumps(d["ratio"]),
-                json.dumps(sorted(d["schemes"]), ensure_ascii=False),
-                env.time,
-            ],
+        tx.insert(
+            "gr_cycles",
+            {
+                "cycle_id": env.subject,
+                "year": d["year"],
+                "scope": d["scope"],
+                "issuer_org_id": d["issuer_org_id"],
+                "orgs_in_scope": d["orgs_in_scope"],
+                "ratio": json.dumps(d["ratio"]),
+                "domains": json.dumps(sorted(d["schemes"]), ensure_ascii=False),
+                "deployed_at": env.time,
+            },
         )
         for domain, s in d["schemes"].items():
-            tx.execute(
-                "INSERT INTO gr_schemes (scheme_hash, domain, version, scheme) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (scheme_hash) DO NOTHING",
-                [s["hash"], domain, s["scheme"]["version"], json.dumps(s["scheme"], ensure_ascii=False)],
+            tx.insert_new(
+                "gr_schemes",
+                {
+                    "scheme_hash": s["hash"],
+                    "domain": domain,
+                    "version": s["scheme"]["version"],
+                    "scheme": json.dumps(s["scheme"], ensure_ascii=False),
+                },
+                key=("scheme_hash",),
             )
 
     @handles("determined")
     def determined(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO gr_grades (cycle_id, org_id, year, grade, grade_rank, rungs, advanced, score, "
-            "scheme_hash, override, local_path, vertical_path, determined_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                d["cycle_id"],
-                d["org_id"],
-                d["year"],
-                d["grade"],
-                d["rank"],
-                len(d["ladder"]),
-                int(d["advanced"]),
-                d["score"],
-                d["scheme_hash"],
-                json.dumps(d["override"], ensure_ascii=False) if d["override"] else None,
-                env.localpath,
-                env.verticalpath,
-                env.time,
-            ],
+        tx.insert(
+            "gr_grades",
+            {
+                "cycle_id": d["cycle_id"],
+                "org_id": d["org_id"],
+                "year": d["year"],
+                "grade": d["grade"],
+                "grade_rank": d["rank"],
+                "rungs": len(d["ladder"]),
+                "advanced": int(d["advanced"]),
+                "score": d["score"],
+                "scheme_hash": d["scheme_hash"],
+                "override": json.dumps(d["override"], ensure_ascii=False) if d["override"] else None,
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+                "determined_at": env.time,
+            },
         )
 
     @handles("rectification_planned")
     def planned(self, tx: Tx, env: Envelope) -> None:
         d = env.data
-        tx.execute(
-            "INSERT INTO gr_rectifications (cycle_id, org_id, year, track, due, local_path, vertical_path) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [d["cycle_id"], d["org_id"], d["year"], d["track"], d.get("due", ""), env.localpath, env.verticalpath],
+        tx.insert(
+            "gr_rectifications",
+            {
+                "cycle_id": d["cycle_id"],
+                "org_id": d["org_id"],
+                "year": d["year"],
+                "track": d["track"],
+                "due": d.get("due", ""),
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+            },
         )
 
     @handles("rectification_progress")

@@ -8,35 +8,30 @@ from shared.db import Tx
 from shared.envelope import Envelope
 from shared.projection import Projection, handles
 
-PROPOSED_COLUMNS = (
-    "pledge_id, org_id, host_org_id, local_path, vertical_path, pledger_kind, member_ids, is_leading, kind, year,"
-    " due, state, items, trig, post, proposed_at, updated_at, last_seq"
-)
 
-
-def proposed_row(env: Envelope) -> tuple:
-    """A ledger row for 承诺提出, in the order of ``PROPOSED_COLUMNS``."""
+def proposed_row(env: Envelope) -> dict:
+    """The ledger row 承诺提出 starts."""
     d = env.data
-    return (
-        env.subject,
-        env.orgid,
-        d.get("host_org"),
-        env.localpath,
-        env.verticalpath,
-        d["pledger_kind"],
-        json.dumps(d["member_ids"]),
-        int(d["leading"]),
-        d["kind"],
-        d["year"],
-        d["due"],
-        "proposed",
-        json.dumps(d["items"], ensure_ascii=False),
-        d.get("trigger"),
-        d.get("post"),
-        env.time,
-        env.time,
-        env.sequence,
-    )
+    return {
+        "pledge_id": env.subject,
+        "org_id": env.orgid,
+        "host_org_id": d.get("host_org"),
+        "local_path": env.localpath,
+        "vertical_path": env.verticalpath,
+        "pledger_kind": d["pledger_kind"],
+        "member_ids": json.dumps(d["member_ids"]),
+        "is_leading": int(d["leading"]),
+        "kind": d["kind"],
+        "year": d["year"],
+        "due": d["due"],
+        "state": "proposed",
+        "items": json.dumps(d["items"], ensure_ascii=False),
+        "trig": d.get("trigger"),
+        "post": d.get("post"),
+        "proposed_at": env.time,
+        "updated_at": env.time,
+        "last_seq": env.sequence,
+    }
 
 
 class Ledger(Projection):
@@ -61,7 +56,7 @@ class Ledger(Projection):
 
     @handles("proposed")
     def proposed(self, tx: Tx, env: Envelope) -> None:
-        tx.execute(f"INSERT INTO pl_pledges ({PROPOSED_COLUMNS}) VALUES ({', '.join('?' * 18)})", proposed_row(env))
+        tx.insert("pl_pledges", proposed_row(env))
 
     def _update(self, tx: Tx, env: Envelope, sets: str, params: list) -> None:
         tx.execute(
@@ -94,9 +89,16 @@ class Ledger(Projection):
     @handles("progress_reported")
     def progress(self, tx: Tx, env: Envelope) -> None:
         self._update(tx, env, "progress_count = progress_count + 1", [])
-        tx.execute(
-            "INSERT INTO pl_progress (pledge_id, event_id, at, text, evidence) VALUES (?, ?, ?, ?, ?)",
-            [env.subject, env.id, env.time, env.data["text"], json.dumps(env.data["evidence"], ensure_ascii=False)],
+        evidence = json.dumps(env.data["evidence"], ensure_ascii=False)
+        tx.insert(
+            "pl_progress",
+            {
+                "pledge_id": env.subject,
+                "event_id": env.id,
+                "at": env.time,
+                "text": env.data["text"],
+                "evidence": evidence,
+            },
         )
 
     @handles("reminded")
@@ -196,8 +198,4 @@ class EvaluationResults(Projection):
         result = json.dumps(
             {k: d[k] for k in ("round_id", "score", "grade", "participation", "published")}, ensure_ascii=False
         )
-        tx.execute(
-            "INSERT INTO pl_evaluation_results (pledge_id, evaluation) VALUES (?, ?) "
-            "ON CONFLICT (pledge_id) DO UPDATE SET evaluation = excluded.evaluation",
-            [d["subject_id"], result],
-        )
+        tx.upsert("pl_evaluation_results", {"pledge_id": d["subject_id"], "evaluation": result}, key=("pledge_id",))

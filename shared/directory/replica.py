@@ -30,40 +30,36 @@ class DirectoryReplica(Projection):
     @handles("org_registered", "org_changed")
     def org(self, tx: Tx, env: Envelope) -> None:
         r = env.data["record"]
-        tx.execute(
-            "INSERT INTO dir_orgs (org_id, name, org_type, domain, local_path, vertical_path, mode, parent_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET name = excluded.name, "
-            "org_type = excluded.org_type, domain = excluded.domain, local_path = excluded.local_path, "
-            "vertical_path = excluded.vertical_path, mode = excluded.mode, parent_id = excluded.parent_id",
-            [
-                r["id"],
-                r["name"],
-                r["type"],
-                r.get("domain") or "",
-                "/".join(r["local"]),
-                "/".join(r["vertical"]),
-                r["mode"],
-                r.get("parent"),
-            ],
+        tx.upsert(
+            "dir_orgs",
+            {
+                "org_id": r["id"],
+                "name": r["name"],
+                "org_type": r["type"],
+                "domain": r.get("domain") or "",
+                "local_path": "/".join(r["local"]),
+                "vertical_path": "/".join(r["vertical"]),
+                "mode": r["mode"],
+                "parent_id": r.get("parent"),
+            },
+            key=("org_id",),
         )
 
     @handles("member_registered", "member_changed")
     def member(self, tx: Tx, env: Envelope) -> None:
         r = env.data["record"]
-        tx.execute(
-            "INSERT INTO dir_members (member_id, org_id, status, exempt_reason, location_org_id, post, leading_cadre) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET org_id = excluded.org_id, "
-            "status = excluded.status, exempt_reason = excluded.exempt_reason, "
-            "location_org_id = excluded.location_org_id, post = excluded.post, leading_cadre = excluded.leading_cadre",
-            [
-                r["id"],
-                r["org"],
-                r["status"],
-                r.get("exempt_reason"),
-                r.get("location_org"),
-                r.get("post"),
-                1 if r.get("leading_cadre") else 0,
-            ],
+        tx.upsert(
+            "dir_members",
+            {
+                "member_id": r["id"],
+                "org_id": r["org"],
+                "status": r["status"],
+                "exempt_reason": r.get("exempt_reason"),
+                "location_org_id": r.get("location_org"),
+                "post": r.get("post"),
+                "leading_cadre": 1 if r.get("leading_cadre") else 0,
+            },
+            key=("member_id",),
         )
 
 
