@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
 import traceback
 from contextlib import asynccontextmanager
+from typing import cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,8 +19,8 @@ from .api import Caller
 from .asyncapi import asyncapi_document
 from .errors import Invalid, Problem
 from .feed import feed_response
-from .logging import bind_correlation, correlation_id, log
-from .service import ServiceRuntime
+from .logging import bind_correlation, configure, correlation_id, log
+from .service import Role, ServiceRuntime
 from .settings import Settings
 
 MAX_BODY = 1 << 20
@@ -96,11 +98,25 @@ def _where(exc: BaseException) -> str:
     return f"{frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else "?"
 
 
-def create_app(runtimes: list[ServiceRuntime], settings: Settings, nats_url: str | None = None) -> FastAPI:
+def served() -> FastAPI:
+    """The app of ``cxzy serve <service> --role …`` (an import string, so uvicorn can run several processes)."""
+    from services import spec
+
+    from .settings import get_settings
+
+    service, _, role = os.environ["CXZY_SERVE"].partition(":")
+    settings = get_settings()
+    configure(settings.log_format, settings.log_level)
+    return create_app([ServiceRuntime(spec(service), settings)], settings, role=cast(Role, role or "all"))
+
+
+def create_app(
+    runtimes: list[ServiceRuntime], settings: Settings, nats_url: str | None = None, role: Role = "all"
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         for rt in runtimes:
-            await rt.start(nats_url)
+            await rt.start(nats_url, role=role)
         try:
             yield
         finally:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -82,15 +83,24 @@ def _print_demo_tokens(settings: Settings) -> None:
 
 
 def cmd_serve(args, settings: Settings) -> None:
+    """One service in one role: ``api`` (HTTP, ``--workers`` processes), ``worker`` (relay, projections,
+    jobs under leases; several may run, one holds each duty) or ``all`` (one process does everything)."""
     import uvicorn
 
-    from .app import create_app
+    if args.role == "worker":
+        from .service import work
 
-    rt = _runtime(args.service, settings)
+        asyncio.run(work(_runtime(args.service, settings)))
+        return
+    os.environ["CXZY_SERVE"] = f"{args.service}:{args.role}"
     uvicorn.run(
-        create_app([rt], settings), host=settings.http_host, port=args.port or settings.http_port, log_level="warning"
+        "shared.app:served",
+        factory=True,
+        host=settings.http_host,
+        port=args.port or settings.http_port,
+        workers=args.workers if args.role == "api" else 1,
+        log_level="warning",
     )
-    rt.close()
 
 
 def cmd_directory_import(args, settings: Settings) -> None:
@@ -178,6 +188,8 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="run one service")
     serve.add_argument("service")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--role", choices=("all", "api", "worker"), default="all")
+    serve.add_argument("--workers", type=int, default=1, help="HTTP processes (role api)")
     serve.set_defaults(fn=cmd_serve)
     directory = sub.add_parser("directory").add_subparsers(dest="sub", required=True)
     imp = directory.add_parser("import", help="import a directory file (JSON or CSV)")

@@ -36,6 +36,11 @@ async def connect(settings: Settings, url: str | None = None, name: str = "cxzy"
     )
 
 
+def nudge_subject(service: str) -> str:
+    """Core NATS (no stream): an API process tells the relay's holder that something was saved."""
+    return f"_cxzy.nudge.{service}"
+
+
 def desired_stream(service: str, settings: Settings) -> api.StreamConfig:
     return api.StreamConfig(
         name=stream_name(service),

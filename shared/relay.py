@@ -22,6 +22,12 @@ from .nats_io import stream_name
 from .settings import Settings
 
 
+def relay_position(db: Database, service: str) -> tuple[int, str]:
+    """The last notification the relay published, and its hash (the chain continues from it)."""
+    row = db.one("SELECT position, last_hash FROM cxzy_relay WHERE service = ?", [service])
+    return (int(row["position"]), row["last_hash"]) if row else (0, GENESIS)
+
+
 class OutboxRelay:
     def __init__(self, app: Application, contract: Contract, db: Database, js, settings: Settings):
         self.app = app
@@ -36,8 +42,7 @@ class OutboxRelay:
 
     # checkpoint -------------------------------------------------------------------------------
     def checkpoint(self) -> tuple[int, str]:
-        row = self.db.one("SELECT position, last_hash FROM cxzy_relay WHERE service = ?", [self.service])
-        return (int(row["position"]), row["last_hash"]) if row else (0, GENESIS)
+        return relay_position(self.db, self.service)
 
     def _save(self, position: int, last_hash: str) -> None:
         with self.db.transaction() as tx:

@@ -10,22 +10,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter
 
+from . import checkpoints
 from .application import ServiceApplication
 from .audit import Auditor
 from .contract import Contract
 from .db import Database
 from .directory.replica import DirectoryReplica, DirectoryView
+from .lease import Duty, hold, lease_bucket
 from .logging import log
-from .nats_io import connect, ensure_stream, stream_name
+from .nats_io import connect, ensure_stream, nudge_subject, stream_name
 from .projection import Projection, ProjectionRunner
-from .relay import OutboxRelay
+from .relay import OutboxRelay, relay_position
 from .settings import Settings
 
 AppT = TypeVar("AppT", bound=ServiceApplication)
+Role = Literal["all", "api", "worker"]
 Job = Callable[["ServiceRuntime[Any]"], Any]  # a periodic, idempotent job run in a worker thread
 
 
@@ -68,44 +71,68 @@ class ServiceRuntime(Generic[AppT]):
         self.runners: list[ProjectionRunner] = []
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+        self.role: Role = "all"
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def runner(self, name: str) -> ProjectionRunner:
         return next(r for r in self.runners if r.projection.name == name)
 
-    async def start(self, nats_url: str | None = None, *, jobs: bool = True) -> None:
-        self.nc = await connect(self.settings, nats_url, name=f"cxzy-{self.name}")
+    async def start(self, nats_url: str | None = None, *, jobs: bool = True, role: Role = "all") -> None:
+        """``all``: one process does everything (the embedded default, tests). ``api``: commands and
+        queries only; the relay is woken over NATS. ``worker``: the relay, each projection, the jobs and
+        the audit checkpoints, each held by one process at a time through a lease (shared.lease)."""
+        self.role = role
+        self._loop = asyncio.get_running_loop()
+        self.nc = await connect(self.settings, nats_url, name=f"cxzy-{self.name}-{role}")
         self.js = self.nc.jetstream()
         for service in {self.name, *(p.source for p in self.projections)}:
             await ensure_stream(self.js, service, self.settings)
+        self._stop = asyncio.Event()
+        self._tasks = []
+        if role == "api":
+            log("service").info("started", service=self.name, role=role)
+            return
         self.relay = OutboxRelay(self.app, self.spec.contract, self.db, self.js, self.settings)
         self.runners = [ProjectionRunner(p, self.db, self.js, self.settings, self.name) for p in self.projections]
-        for r in self.runners:
-            await r.open()
-        self._stop = asyncio.Event()
-        self._tasks = [asyncio.create_task(self.relay.run(self._stop), name=f"{self.name}-relay")]
-        self._tasks += [asyncio.create_task(r.run(self._stop), name=r.durable) for r in self.runners]
-        if jobs and self.spec.jobs:
-            self._tasks.append(asyncio.create_task(self._run_jobs(), name=f"{self.name}-jobs"))
         self.auditor = Auditor(self.js, self.name, self.settings)
-        self._tasks.append(asyncio.create_task(self._audit(), name=f"{self.name}-audit"))
-        log("service").info("started", service=self.name, projections=[r.durable for r in self.runners])
+        await self.nc.subscribe(nudge_subject(self.name), cb=self._nudged)
+        duties: dict[str, Duty] = {f"{self.name}.relay": self.relay.run}
+        duties |= {f"{self.name}.projection.{r.durable}": r.run for r in self.runners}
+        if jobs and self.spec.jobs:
+            duties[f"{self.name}.jobs"] = self._run_jobs
+        duties[f"{self.name}.audit"] = self._audit
+        if role == "all":
+            for r in self.runners:
+                await r.open()
+            self._tasks = [asyncio.create_task(run(self._stop), name=duty) for duty, run in duties.items()]
+        else:
+            kv = await lease_bucket(self.js, self.settings.lease_ttl_s, self.settings.stream_replicas)
+            self._tasks = [
+                asyncio.create_task(hold(kv, duty, run, self._stop, self.settings.lease_ttl_s), name=duty)
+                for duty, run in duties.items()
+            ]
+        log("service").info("started", service=self.name, role=role, duties=list(duties))
 
-    async def _run_jobs(self) -> None:
-        while not self._stop.is_set():
+    async def _nudged(self, _msg: Any) -> None:
+        if self.relay is not None:
+            self.relay.nudge()
+
+    async def _run_jobs(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
             await self.run_jobs_once()
             try:
-                await asyncio.wait_for(self._stop.wait(), timeout=self.settings.scheduler_interval_s)
+                await asyncio.wait_for(stop.wait(), timeout=self.settings.scheduler_interval_s)
             except TimeoutError:
                 pass
 
-    async def _audit(self) -> None:
-        while not self._stop.is_set():
+    async def _audit(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
             try:
                 await self.auditor.maybe_checkpoint()
             except Exception as exc:  # noqa: BLE001
                 log("audit").error("checkpoint failed", service=self.name, error=repr(exc))
             try:
-                await asyncio.wait_for(self._stop.wait(), timeout=min(self.settings.scheduler_interval_s, 30))
+                await asyncio.wait_for(stop.wait(), timeout=min(self.settings.scheduler_interval_s, 30))
             except TimeoutError:
                 pass
 
@@ -117,8 +144,11 @@ class ServiceRuntime(Generic[AppT]):
                 log("jobs").error("job failed", service=self.name, job=job.__name__, error=repr(exc))
 
     def nudge(self) -> None:
-        if self.relay is not None:
+        """Wake the relay after a save (from any thread): directly when it runs here, else over NATS."""
+        if self.role == "all" and self.relay is not None:
             self.relay.nudge()
+        elif self.nc is not None and self._loop is not None:
+            asyncio.run_coroutine_threadsafe(self.nc.publish(nudge_subject(self.name), b""), self._loop)
 
     async def stop(self) -> None:
         self._stop.set()
@@ -140,15 +170,16 @@ class ServiceRuntime(Generic[AppT]):
         self.db.close()
 
     async def settled(self) -> bool:
-        """True when everything recorded is on the bus and every projection has caught up."""
-        assert self.relay is not None
-        position, _ = await asyncio.to_thread(self.relay.checkpoint)
+        """True when everything recorded is on the bus and every projection has caught up (read from the
+        stores and the streams, so any process of the service can answer, whichever holds the duties)."""
+        position, _ = await asyncio.to_thread(relay_position, self.db, self.name)
         last = await asyncio.to_thread(self.app.recorder.max_notification_id)
         if (last or 0) > position:
             return False
-        for r in self.runners:
-            info = await self.js.consumer_info(r.stream, r.durable)
-            if info.num_pending or info.num_ack_pending:
+        for p in self.projections:
+            durable = f"{self.name}__{p.name}"
+            info = await self.js.stream_info(stream_name(p.source))
+            if await asyncio.to_thread(checkpoints.position, self.db, durable) < info.state.last_seq:
                 return False
         return True
 
@@ -156,6 +187,22 @@ class ServiceRuntime(Generic[AppT]):
         from .nats_io import wait_until
 
         await wait_until(self.settled, timeout=timeout, interval=0.05)
+
+
+async def work(rt: ServiceRuntime[Any]) -> None:
+    """``cxzy serve <service> --role worker``: hold what duties this process can win, until SIGTERM/SIGINT."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await rt.start(role="worker")
+    try:
+        await stop.wait()
+    finally:
+        await rt.stop()
+        rt.close()
 
 
 __all__ = ["ServiceRuntime", "ServiceSpec", "stream_name"]

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     duplicate_window_s: float = Field(86400.0, description="JetStream duplicate window (≥ the relay's retry horizon)")
     relay_batch: int = Field(500, description="Events the relay reads from the notification log per round")
     relay_poll_s: float = Field(0.2, description="Relay poll interval when not nudged by a command")
+    lease_ttl_s: float = Field(
+        3.0, description="Lease TTL of a worker's duties (relay, projections, jobs); failover within TTL + TTL/3"
+    )
     projection_batch: int = Field(200, description="Messages a projection fetches per pull")
     projection_max_deliver: int = Field(
         5, description="Attempts at a failing event before it is parked for an operator (cxzy_parked)"
