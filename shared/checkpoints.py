@@ -13,9 +13,15 @@ from .db import Database, Tx
 
 
 def position(store: Database | Tx, projection: str) -> int:
-    """The stream sequence of the last event ``projection`` applied (0 before the first)."""
+    """The stream sequence of the last event ``projection`` applied (0 before the first). Inside a
+    transaction the row stays locked until it ends, so two processes that both believe they hold a
+    projection (a paused holder waking after failover) apply each event once: the second one waits,
+    then sees the first one's checkpoint and skips what it applied."""
     sql, params = "SELECT stream_seq FROM cxzy_checkpoints WHERE projection = ?", [projection]
-    row = store.execute(sql, params).one() if isinstance(store, Tx) else store.one(sql, params)
+    if isinstance(store, Tx):
+        row = store.execute(sql + (" FOR UPDATE" if store.postgres else ""), params).one()
+    else:
+        row = store.one(sql, params)
     return int(row["stream_seq"]) if row else 0
 
 

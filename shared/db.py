@@ -34,6 +34,10 @@ class Tx:
         self._cur = cursor
         self._pg = postgres
 
+    @property
+    def postgres(self) -> bool:
+        return self._pg
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Tx:
         self._cur.execute(sql.replace("?", "%s") if self._pg else sql, tuple(params))
         return self
