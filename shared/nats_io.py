@@ -31,9 +31,8 @@ def stream_subjects(service: str) -> list[str]:
 
 async def connect(settings: Settings, url: str | None = None, name: str = "cxzy", **kw) -> nats.NATS:
     auth = {"user": settings.nats_user, "password": settings.nats_password} if settings.nats_user else {}
-    return await nats.connect(
-        url or settings.nats_url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, **auth, **kw
-    )
+    servers = [u.strip() for u in (url or settings.nats_url).split(",") if u.strip()]  # a cluster: every node
+    return await nats.connect(servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, **auth, **kw)
 
 
 def nudge_subject(service: str) -> str:

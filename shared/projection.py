@@ -167,21 +167,36 @@ class ProjectionRunner:
         self._sub = await self._subscribe()
 
     async def run(self, stop: asyncio.Event) -> None:
-        if getattr(self, "_sub", None) is None:
-            await self.open()
-        sub, self._sub = self._sub, None
-        try:
-            while not stop.is_set():
-                try:
-                    msgs = await sub.fetch(self.settings.projection_batch, timeout=0.5)
-                except TimeoutError:
-                    continue
-                await self._process(msgs)
-        finally:
+        """Fetch, apply, ack until ``stop``. When the bus fails under it (a cluster node died, its
+        consumer's leader is being elected), bind again from the checkpoint and go on."""
+        backoff = 0.2
+        while not stop.is_set():
             try:
-                await sub.unsubscribe()
-            except Exception:  # noqa: BLE001
-                pass
+                if getattr(self, "_sub", None) is None:
+                    await self.open()
+                sub, self._sub = self._sub, None
+            except Exception as exc:  # noqa: BLE001
+                log("projection").warning("cannot bind; retrying", projection=self.durable, error=repr(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5)
+                continue
+            try:
+                while not stop.is_set():
+                    try:
+                        msgs = await sub.fetch(self.settings.projection_batch, timeout=0.5)
+                    except TimeoutError:
+                        continue
+                    await self._process(msgs)
+                    backoff = 0.2
+            except Exception as exc:  # noqa: BLE001 — the checkpoint is the truth: rebind from it
+                log("projection").warning("consumer lost; rebinding", projection=self.durable, error=repr(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5)
+            finally:
+                try:
+                    await sub.unsubscribe()
+                except Exception:  # noqa: BLE001
+                    pass
 
     def reset(self) -> None:
         """Forget the view and its checkpoint: the next start rebuilds from sequence 1 (replay)."""
