@@ -10,6 +10,7 @@ is logged with the identity and scope (never personal data).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import jwt
@@ -123,14 +124,57 @@ def verify_token(settings: Settings, token: str) -> Identity:
 
 
 # — the checks services call: one place decides (H3, H4) —
-def require_sees(who: Identity, position: Position) -> None:
-    if who.role == "downstream" or not who.sees(position):
+def require_sees(who: Identity, position: Position, *also: Position) -> None:
+    """H4: ``who`` sees the org (or one of ``also``, where the record is listed too: a 流动党员's host org)."""
+    if who.role == "downstream" or not any(who.sees(p) for p in (position, *also)):
         raise refuse(
             who,
             f"org {position.org_id} is outside your scope",
             f"组织 {position.org_id} 不在您的管辖范围内",
             org=position.org_id,
         )
+
+
+def require_reader(who: Identity) -> None:
+    """Records that belong to no org (an indicator scheme) are for every user; a downstream system only subscribes."""
+    if who.role == "downstream":
+        raise refuse(
+            who,
+            "a downstream system reads events through the feed (GET /api/<service>/events), not the API",
+            "下游系统请通过事件订阅（GET /api/<服务>/events）获取数据，不能调用查询接口",
+        )
+
+
+def oversees(who: Identity, position: Position) -> bool:
+    """A superior or org dept (leading or guiding, H3) or an auditor whose scope holds the org (H4)."""
+    return who.role in ("superior", "org_admin", "auditor") and any(s.contains(position) for s in who.scopes)
+
+
+def sees_private(who: Identity, position: Position, subjects: Iterable[str] = ()) -> bool:
+    """What is about one member (or the org itself) and was not published (E6): for the ``subjects`` (the
+    member evaluated, a pledge's pledgers), the org's secretary, and whoever oversees the org — not the
+    org's other members. Call it once the caller may see the record at all (``require_sees``)."""
+    if who.role == "member":
+        return who.sub in subjects
+    if who.role == "secretary":
+        return who.org == position.org_id
+    return oversees(who, position)
+
+
+def sees_result(who: Identity, position: Position, subjects: Iterable[str], published: bool) -> bool:
+    """E6: a published result is for everyone who sees the record; an unpublished one is private."""
+    return published or sees_private(who, position, subjects)
+
+
+def withhold(view: dict, fields: Iterable[str]) -> dict:
+    """``view`` with ``fields`` set to None and named in ``withheld``: a client tells withheld from absent."""
+    names = sorted(fields)
+    return {**view, **dict.fromkeys(names), "withheld": names}
+
+
+def sees_subtree(who: Identity, scope: Scope) -> bool:
+    """A subtree-wide record (a grading cycle, a campaign) is read from a scope at, above or inside it (H4)."""
+    return who.role != "downstream" and any(scope.within(s) or s.within(scope) for s in who.scopes)
 
 
 def require_scope(who: Identity, scope: Scope) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from shared.api import MAX_TEXT, Caller, Command, Paging
-from shared.auth import Identity, require_scope, require_sees
+from shared.auth import Identity, require_scope, require_sees, withhold
 from shared.ratelimit import limiter_for
 from shared.scope import Scope, parse_scope
 from shared.service import ServiceRuntime
@@ -163,6 +163,9 @@ def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     router = APIRouter()
     objections = limiter_for(rt, "objections", limit=20)  # shared with the 公示 page's form
 
+    def named(rows: list[dict]) -> list[dict]:
+        return [r | {"nominee_name": app.nominee_name(r["nominee_type"], r["nominee_id"], r["org_id"])} for r in rows]
+
     def is_authority(who: Identity, n: Nomination) -> bool:
         scope = Scope.parse(app.campaign(n.campaign_id).scope)
         return who.role in DECIDERS and any(scope.within(s) for s in who.scopes)
@@ -193,11 +196,8 @@ def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     @router.get("/campaigns/{campaign_id}", summary="one campaign, its phase and shortlist")
     def get_campaign(campaign_id: UUID, who: Caller) -> dict:
         c = app.campaign(campaign_id)
-        scope = Scope.parse(c.scope)
-        own_org_inside = who.org is not None and scope.contains(rt.directory.position(who.org))
-        if not (own_org_inside or any(s.within(scope) or scope.within(s) for s in who.scopes)):
-            require_sees(who, rt.directory.position(c.opener_org_id))
-        return campaign_view(c, app.today())
+        app.require_sees_campaign(who, c)
+        return campaign_view(c, app.today()) | {"overrides": app.overrides_seen_by(who, c)}
 
     @router.post("/campaigns/{campaign_id}/overrides", status_code=201, summary="资格特批 record an override (A4)")
     def override(campaign_id: UUID, body: Override, who: Caller) -> dict:
@@ -218,7 +218,11 @@ def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     def get_nomination(nomination_id: UUID, who: Caller) -> dict:
         n = app.nomination(nomination_id)
         require_sees(who, rt.directory.position(n.org_id))
-        return nomination_view(n, objections_visible=is_authority(who, n))
+        view = nomination_view(n, objections_visible=is_authority(who, n))
+        view["nominee_name"] = app.nominee_name(n.nominee_type, n.nominee_id, n.org_id)
+        if not app.sees_nominee(who, n.nominee_type, n.nominee_id, n.org_id):
+            return withhold(view, ("eligibility",))  # the facts it was judged on: 民主评议, pledge results (A4)
+        return view
 
     @router.post("/nominations/{nomination_id}/pass", summary="推荐上报 pass to the next level / shortlist at the top")
     def pass_(nomination_id: UUID, body: Comment, who: Caller) -> dict:
@@ -260,7 +264,7 @@ def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     ) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
-        return nominations(
+        found = nominations(
             rt.db,
             parsed,
             campaign_id=str(campaign_id) if campaign_id else None,
@@ -269,6 +273,7 @@ def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
             limit=page.limit,
             offset=page.offset,
         )
+        return found | {"items": named(found["items"])}
 
     @router.get("/honours", summary="光荣榜 the roll of honour of a scope, per year (A6, H4)")
     def roll_of_honour(
@@ -279,7 +284,7 @@ def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     ) -> dict:
         parsed = parse_scope(scope)
         require_scope(who, parsed)
-        return {"scope": str(parsed), "year": year, "items": honours(rt.db, parsed, year, include_revoked)}
+        return {"scope": str(parsed), "year": year, "items": named(honours(rt.db, parsed, year, include_revoked))}
 
     # 先进典型 A7 ---------------------------------------------------------------------------------------
     @router.post("/exemplars", status_code=201, summary="选树先进典型 select an exemplar from the honoured (A7)")

@@ -17,6 +17,9 @@ from shared.auth import (
     require_member_or_secretary,
     require_scope,
     require_secretary,
+    require_sees,
+    sees_private,
+    sees_subtree,
 )
 from shared.directory.replica import OrgRecord
 from shared.errors import Invalid, Refused, broken_rule
@@ -84,6 +87,41 @@ class AwardsApp(ServiceApplication):
 
     def campaign(self, campaign_id: UUID | str) -> Campaign:
         return self.load(UUID(str(campaign_id)), "campaign")
+
+    # reading (H4, E6) -------------------------------------------------------------------------------
+    def require_sees_campaign(self, who: Identity, campaign: Campaign) -> None:
+        """A campaign is read from a scope at, above or inside its own, or from an org inside it (which may be
+        nominated in it); a downstream system only subscribes."""
+        scope = Scope.parse(campaign.scope)
+        if sees_subtree(who, scope):
+            return
+        if who.role != "downstream" and who.org is not None and scope.contains(self.directory.position(who.org)):
+            return
+        require_sees(who, self.directory.position(campaign.opener_org_id))
+
+    def overrides_seen_by(self, who: Identity, campaign: Campaign) -> dict:
+        """An override says a nominee fell short (A4): it is the nominee's record — for a member, private to the
+        member, the org's secretary and whoever oversees the org; for an org, for who sees the org."""
+        seen = {}
+        for key, override in campaign.overrides.items():
+            _, nominee_type, nominee_id = key.rsplit("|", 2)
+            org = self._nominee_org(nominee_type, nominee_id)
+            if self.sees_nominee(who, nominee_type, nominee_id, org.org_id):
+                seen[key] = override
+        return seen
+
+    def sees_nominee(self, who: Identity, nominee_type: str, nominee_id: str, org_id: str) -> bool:
+        """Whether ``who`` reads what a nominee's record says about it (its eligibility, an override)."""
+        position = self.directory.position(org_id)
+        if nominee_type == "member":
+            return sees_private(who, position, [nominee_id])
+        return who.role != "downstream" and who.sees(position)
+
+    def nominee_name(self, nominee_type: str, nominee_id: str, org_id: str) -> str:
+        """How a nominee is named to people (A5): an org by its name; a member — until the directory holds
+        members' names — by id and org."""
+        org_name = self._org(org_id).name
+        return org_name if nominee_type == "org" else f"党员 {nominee_id}（{org_name}）"
 
     def _require_decider(self, actor: Identity) -> None:
         if actor.role not in DECIDERS:

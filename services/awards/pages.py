@@ -29,8 +29,7 @@ TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
 
 
 def nominee_label(rt: ServiceRuntime[AwardsApp], n: Nomination) -> str:
-    org_name = rt.directory.org(n.org_id).name
-    return org_name if n.nominee_type == "org" else f"党员 {n.nominee_id}（{org_name}）"
+    return rt.app.nominee_name(n.nominee_type, n.nominee_id, n.org_id)
 
 
 def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:

@@ -26,6 +26,7 @@ ModeName = Literal["self", "peer", "mass", "leader"]
 assert set(get_args(ModeName)) == set(MODES)
 Weights = dict[ModeName, Annotated[float, Field(gt=0, le=100)]]
 Rate = Annotated[float, Field(ge=0, le=1)]
+ROUND_RESULT = ("score", "grade")  # in a round's view "modes" are the weights, not the result
 
 
 class Period(Command):
@@ -126,7 +127,7 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         r = app.round(round_id)
         if not (who.role == "member" and who.sub in app.subject_members(r)):
             require_sees(who, rt.directory.position(r.org_id))  # the subject gets its result fed back (E6)
-        return round_view(r)
+        return app.as_seen_by(who, round_view(r), ROUND_RESULT)
 
     @router.post("/rounds/{round_id}/ratings", summary="评议打分 rate in one mode (P7, E4; one vote, E5)")
     def rate(round_id: UUID, body: Rating, who: Caller) -> dict:
@@ -213,7 +214,7 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id LIMIT {page.limit} OFFSET {page.offset}",
             params,
         )
-        return {"total": int(total["n"]) if total else 0, "items": [result_row(r) for r in rows]}
+        return {"total": int(total["n"]) if total else 0, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
 
     @router.get("/orgs/{org_id}/rounds", summary="an org's rounds: what its members can rate now, and results")
     def org_rounds(
@@ -229,7 +230,7 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id LIMIT {page.limit} OFFSET {page.offset}",
             params,
         )
-        return {"org_id": org_id, "items": [result_row(r) for r in rows]}
+        return {"org_id": org_id, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
 
     @router.get("/members/{member_id}/results", summary="a member's own results fed back (E6, E7; A4 reads them)")
     def member_results(member_id: str, who: Caller) -> dict:
@@ -241,7 +242,7 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             "AND state <> 'open' ORDER BY year DESC, end_on DESC",
             [member_id],
         )
-        return {"member_id": member_id, "items": [result_row(r) for r in rows]}
+        return {"member_id": member_id, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
 
     # windows (E1–E3) ----------------------------------------------------------------------------
     @router.post("/windows", status_code=201, summary="登记窗口单位 register a service window (E1)")

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from shared.application import ServiceApplication, retried
-from shared.auth import Identity, refuse, require_leading, require_scope, require_secretary, require_sees
+from shared.auth import (
+    Identity,
+    refuse,
+    require_leading,
+    require_scope,
+    require_secretary,
+    require_sees,
+    sees_result,
+    withhold,
+)
 from shared.errors import Invalid, NotFound
 from shared.scope import Scope
 
@@ -22,6 +31,7 @@ if TYPE_CHECKING:
 PLEDGE_WEIGHTS = {"self": 0.2, "peer": 0.3, "mass": 0.2, "leader": 0.3}  # P7 default mix, when no policy applies
 PLEDGE_PERIOD_DAYS = 14
 PLEDGE_MIN_PARTICIPATION = 0.5
+ROW_RESULT = ("score", "grade", "modes")  # a read-model row's result: mode scores are under "modes"
 
 
 class EvaluationsApp(ServiceApplication):
@@ -155,13 +165,24 @@ class EvaluationsApp(ServiceApplication):
         raise refuse(actor, "领导点评 is given by the secretary or a superior", "领导点评由党组织书记或上级党组织作出")
 
     def subject_members(self, r: EvaluationRound) -> list[str]:
+        return self.members_evaluated(r.subject_type, r.subject_id)
+
+    def members_evaluated(self, subject_type: str, subject_id: str) -> list[str]:
         """The members a result is fed back to (E6): the evaluated member, or a pledge's pledgers."""
-        if r.subject_type == "member":
-            return [r.subject_id]
-        if r.subject_type == "pledge":
-            row = pledge_row(self.views, r.subject_id)
+        if subject_type == "member":
+            return [subject_id]
+        if subject_type == "pledge":
+            row = pledge_row(self.views, subject_id)
             return row["member_ids"] if row else []
         return []
+
+    def as_seen_by(self, who: Identity, round_: dict, result: tuple[str, ...] = ROW_RESULT) -> dict:
+        """E6: a round (its view or read-model row) as ``who`` may read it — an unpublished result only for the
+        member(s) evaluated, the org's secretary and whoever oversees the org; others see the round without it."""
+        subjects = self.members_evaluated(round_["subject_type"], round_["subject_id"])
+        if sees_result(who, self.directory.position(round_["org_id"]), subjects, bool(round_["publish"])):
+            return round_
+        return withhold(round_, result)
 
     def rate(self, actor: Identity, round_id: UUID, mode: str, score: float) -> EvaluationRound:
         today = self.today()

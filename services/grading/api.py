@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from shared.api import MAX_TEXT, Caller, Command
-from shared.auth import require_scope
+from shared.auth import require_reader, require_scope
 from shared.errors import NotFound
 from shared.scope import parse_scope
 from shared.service import ServiceRuntime
@@ -139,7 +139,7 @@ def routes(rt: ServiceRuntime[GradingApp]) -> APIRouter:
     def get_cycle(cycle_id: UUID, who: Caller) -> dict:
         cycle = app.cycle(cycle_id)
         app.require_sees_cycle(who, cycle)
-        return cycle_view(cycle)
+        return cycle_view(cycle) | {"overrides": app.overrides_seen_by(who, cycle)}
 
     @router.post("/cycles/{cycle_id}/overrides", status_code=201, summary="G5 例外批准 by the issuing authority")
     def override(cycle_id: UUID, body: Override, who: Caller) -> dict:
@@ -193,7 +193,7 @@ def routes(rt: ServiceRuntime[GradingApp]) -> APIRouter:
 
     @router.get("/reports/ungraded", summary="base orgs in scope not yet graded this year")
     def ungraded(who: Caller, scope: ScopeQuery, year: YearQuery) -> dict:
-        rows = reports.ungraded(rt.db, scoped(who, scope), year)
+        rows = app.ungraded(scoped(who, scope), year)
         return {"scope": scope, "year": year, "total": len(rows), "items": rows}
 
     @router.get("/reports/rectification-overdue", summary="整改逾期: plans past due, unfinished, unaccepted (G6)")
@@ -204,6 +204,7 @@ def routes(rt: ServiceRuntime[GradingApp]) -> APIRouter:
 
     @router.get("/schemes/{scheme_hash}", summary="an indicator scheme by its content hash (G2: replays use it)")
     def scheme(scheme_hash: Annotated[str, Path(max_length=64)], who: Caller) -> dict:
+        require_reader(who)  # an indicator scheme is policy, for every user (G2)
         found = reports.scheme(rt.db, scheme_hash)
         if found is None:
             raise NotFound(

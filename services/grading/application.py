@@ -4,6 +4,7 @@ the aggregates, then records — or refuses and records nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from uuid import UUID
 
 from shared.application import ServiceApplication, retried
@@ -14,12 +15,14 @@ from shared.auth import (
     require_leading,
     require_secretary,
     require_sees,
+    sees_subtree,
 )
 from shared.directory.domain import DOMAINS
 from shared.directory.replica import OrgRecord
-from shared.errors import Invalid, NotFound
+from shared.errors import Invalid, NotFound, broken_rule
 from shared.scope import Scope, parse_scope
 
+from . import projections as reports
 from .domain import GradingCycle, OrgGrading, cycle_id_for, determine_grade, grading_id_for
 from .domain import refuse as refuse_state
 from .projections import mass_result
@@ -28,6 +31,9 @@ COUNTY_DEPTH = 3  # G1: a county-or-higher organisation dept issues the territor
 
 
 class GradingApp(ServiceApplication):
+    # a cycle is loaded for every determination: from a snapshot and at most this many events since (G5 stays flat)
+    snapshotting_intervals = {GradingCycle: 100}
+
     # 安排部署 (G1, G2) ---------------------------------------------------------------------------------
     def deploy(
         self, actor: Identity, *, year: int, scope: str, issuer_org_id: str, schemes: dict, ratio: dict | None
@@ -69,9 +75,7 @@ class GradingApp(ServiceApplication):
                 f"{parsed} 的 {year} 年度定级周期已部署",
                 f"the {year} cycle of {parsed} is deployed already",
             )
-        covered = [
-            o for o in self.directory.orgs_in(parsed) if o.domain in schemes and o.leading_hierarchy == parsed.hierarchy
-        ]
+        covered = [o for o in self.directory.orgs_in(parsed) if self.covers(parsed, schemes, o)]
         cycle = GradingCycle.deploy(
             year=year,
             scope=str(parsed),
@@ -91,8 +95,7 @@ class GradingApp(ServiceApplication):
 
     def require_sees_cycle(self, actor: Identity, cycle: GradingCycle) -> None:
         """H4: the cycle is visible to scopes above or below its own (either direction of the subtree)."""
-        scope = Scope.parse(cycle.scope)
-        if any(scope.within(s) or s.within(scope) for s in actor.scopes) and actor.role != "downstream":
+        if sees_subtree(actor, Scope.parse(cycle.scope)):
             return
         if actor.org and actor.role != "downstream":
             try:
@@ -103,10 +106,38 @@ class GradingApp(ServiceApplication):
                 return
         raise refuse(actor, f"cycle {cycle.id} is outside your scope", "该定级周期不在您的管辖范围内")
 
-    @staticmethod
-    def _covers(cycle: GradingCycle, org: OrgRecord) -> bool:
-        scope = Scope.parse(cycle.scope)
-        return scope.contains(org.position) and org.leading_hierarchy == scope.hierarchy and org.domain in cycle.schemes
+    def overrides_seen_by(self, actor: Identity, cycle: GradingCycle) -> dict:
+        """G5 overrides name one org each: a reader sees those of the orgs it sees (H4)."""
+        return {org_id: o for org_id, o in cycle.overrides.items() if actor.sees(self.directory.position(org_id))}
+
+    def covers(self, scope: Scope, domains: Iterable[str], org: OrgRecord) -> bool:
+        """What a cycle covers (G1, G2, H3): the base orgs in its scope that its hierarchy leads, of a domain it
+        has a scheme for — not the committees above them, even when they carry a domain."""
+        return (
+            scope.contains(org.position)
+            and org.leading_hierarchy == scope.hierarchy
+            and org.domain in domains
+            and self.directory.is_base_org(org)
+        )
+
+    def _covers(self, cycle: GradingCycle, org: OrgRecord) -> bool:
+        return self.covers(Scope.parse(cycle.scope), cycle.schemes, org)
+
+    def ungraded(self, scope: Scope, year: int) -> list[dict]:
+        """Base orgs in ``scope`` that a cycle of ``year`` covers, whichever hierarchy's (H4), not yet graded."""
+        cycles = reports.cycles_of(self.views, year)
+        return [
+            {
+                "org_id": org.org_id,
+                "domain": org.domain,
+                "mode": org.mode,
+                "local_path": org.local_path,
+                "vertical_path": org.vertical_path,
+                "leading_hierarchy": org.leading_hierarchy,
+            }
+            for org in reports.not_graded(self.views, scope, year)
+            if any(self.covers(cycle_scope, domains, org) for cycle_scope, domains in cycles)
+        ]
 
     def _covered_org(self, cycle: GradingCycle, org_id: str) -> OrgRecord:
         org = self.directory.org(org_id)
@@ -122,6 +153,12 @@ class GradingApp(ServiceApplication):
                 "grading-not-covered",
                 f"{org_id} 的管理方式为 {org.mode}，由{'垂直' if org.mode == 'c' else '属地'}系统领导定级 (H3)",
                 f"{org_id} (mode {org.mode}) is graded by its leading {org.leading_hierarchy} hierarchy's cycle (H3)",
+            )
+        if not self.directory.is_base_org(org):
+            raise refuse_state(
+                "grading-not-covered",
+                f"{org_id} 是领导其他党组织的上级党委，不是基层党组织，不参加分类定级；请为其下属基层党组织定级",
+                f"{org_id} leads other orgs: it is not a base org and is not graded; grade the base orgs under it",
             )
         cycle.scheme_for(org.domain)
         return org
@@ -180,6 +217,13 @@ class GradingApp(ServiceApplication):
             roles=("org_admin",),
         )
         org = self._covered_org(cycle, org_id)
+        gid = grading_id_for(cycle.id, org_id)
+        if self.exists(gid) and self.repository.get(gid).grade is not None:
+            raise broken_rule(
+                "grading-state",
+                f"{org_id} 已定级，不能再例外批准",
+                f"{org_id} is already determined; nothing to override",
+            )
         cycle.record_override(
             org_id,
             grade,
@@ -283,6 +327,5 @@ class GradingApp(ServiceApplication):
         return previous
 
     def visible_grading(self, actor: Identity, cycle_id: UUID, org_id: str) -> OrgGrading:
-        grading = self.grading(cycle_id, org_id)
-        require_sees(actor, self.directory.position(org_id))
-        return grading
+        require_sees(actor, self.directory.position(org_id))  # first: an outsider learns nothing, not even 404
+        return self.grading(cycle_id, org_id)

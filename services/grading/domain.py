@@ -74,7 +74,11 @@ class GradingCycle(Aggregate):
         rungs: int
 
         def apply(self, cycle: GradingCycle) -> None:
-            cycle.tallies[self.org_id] = (self.rank, self.rungs)
+            cycle.determined += 1
+            cycle.top += self.rank == 0
+            cycle.bottom += self.rank == self.rungs - 1
+            if self.org_id in cycle.overrides:
+                cycle.overrides[self.org_id]["determined"] = True
 
     def __init__(
         self,
@@ -90,7 +94,10 @@ class GradingCycle(Aggregate):
         self.year, self.scope, self.issuer_org_id = year, scope, issuer_org_id
         self.schemes, self.ratio, self.orgs_in_scope, self.deployed_by = schemes, ratio, orgs_in_scope, deployed_by
         self.overrides: dict[str, dict] = {}
-        self.tallies: dict[str, tuple[int, int]] = {}
+        # G5 needs only how many are determined and how many sit on the top and bottom rungs: a count,
+        # not a list of orgs, so a cycle's state (and its snapshot) stays the same size at its
+        # 100 000th org as at its first. Each org is determined once: its OrgGrading refuses a second.
+        self.top = self.bottom = self.determined = 0
 
     @classmethod
     def deploy(
@@ -155,15 +162,13 @@ class GradingCycle(Aggregate):
 
     def counts(self) -> tuple[int, int, int]:
         """(on the top rung, on the bottom rung, determined)."""
-        top = sum(1 for rank, _ in self.tallies.values() if rank == 0)
-        bottom = sum(1 for rank, rungs in self.tallies.values() if rank == rungs - 1)
-        return top, bottom, len(self.tallies)
+        return self.top, self.bottom, self.determined
 
     def record_override(
         self, org_id: str, grade: str, ladder: list[dict], reason: str, by: str, org: dict, trace: dict
     ) -> None:
         """G5: the issuing authority lets one determination break the ratio rules, with a recorded reason."""
-        if org_id in self.tallies:
+        if self.overrides.get(org_id, {}).get("determined"):
             raise refuse("grading-state", f"{org_id} 已定级，不能再例外批准", f"{org_id} is already determined")
         rank_of(ladder, grade)
         if not reason:
@@ -179,8 +184,6 @@ class GradingCycle(Aggregate):
 
     def admit(self, org_id: str, grade: str, rank: int, rungs: int) -> dict | None:
         """G5 check for one determination: None if within the rules, the override used if not, else Refused."""
-        if org_id in self.tallies:
-            raise refuse("grading-state", f"{org_id} 已定级", f"{org_id} is already determined")
         top, bottom, determined = self.counts()
         breach = ratio_breach(self.ratio, self.orgs_in_scope, top, bottom, determined, rank, rungs)
         if breach is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from shared.db import Database, Tx
+from shared.directory.replica import OrgRecord
 from shared.envelope import Envelope
 from shared.projection import Projection, handles
 from shared.scope import Scope
@@ -229,17 +230,21 @@ def movements(db: Database, scope: Scope, year: int) -> dict:
     return {"scope": str(scope), "year": year, **out}
 
 
-def ungraded(db: Database, scope: Scope, year: int) -> list[dict]:
-    """Base orgs (with a domain) in the scope, from the directory replica, with no 定级确定 for ``year``."""
+def cycles_of(db: Database, year: int) -> list[tuple[Scope, list[str]]]:
+    """Every cycle deployed for ``year``: its scope and the domains it has schemes for."""
+    rows = db.query("SELECT scope, domains FROM gr_cycles WHERE year = ? ORDER BY scope", [year])
+    return [(Scope.parse(r["scope"]), json.loads(r["domains"])) for r in rows]
+
+
+def not_graded(db: Database, scope: Scope, year: int) -> list[OrgRecord]:
+    """Orgs with a domain in the scope, from the directory replica, with no 定级确定 for ``year``."""
     where, params = scope.sql_filter()
     rows = db.query(
-        f"SELECT org_id, domain, mode, local_path, vertical_path FROM dir_orgs WHERE {where} "
+        f"SELECT * FROM dir_orgs WHERE {where} "
         "AND domain <> '' AND org_id NOT IN (SELECT org_id FROM gr_grades WHERE year = ?) ORDER BY org_id",
         [*params, year],
     )
-    for r in rows:
-        r["leading_hierarchy"] = "vertical" if r["mode"] == "c" else "local"
-    return rows
+    return [OrgRecord(**r) for r in rows]
 
 
 def rectification_overdue(db: Database, scope: Scope, today: str) -> list[dict]:

@@ -112,7 +112,8 @@ def routes(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
     @router.get("/pledges/{pledge_id}", summary="one pledge (from the write model: read-your-writes)")
     def get(pledge_id: UUID, who: Caller) -> dict:
         p = app.get(pledge_id)
-        require_sees(who, rt.directory.position(p.org_id))
+        host = [rt.directory.position(p.host_org)] if p.host_org else []  # listed in the host's ledger too (P6)
+        require_sees(who, rt.directory.position(p.org_id), *host)
         return pledge_view(p)
 
     @router.post("/pledges/{pledge_id}/approve", summary="审诺 approve into the ledger")
@@ -174,12 +175,13 @@ def routes(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
         year: int | None = None,
     ) -> dict:
         require_sees(who, rt.directory.position(org_id))
-        return ledger_rows(
+        rows = ledger_rows(
             rt.db,
             "(org_id = ? OR host_org_id = ?)",
             [org_id, org_id],
             **filters(state, kind, member, overdue, year, page),
         )
+        return app.ledger_as_seen_by(who, rows)
 
     @router.get("/ledger", summary="ledgers of every org under a scope (superiors)")
     def scope_ledger(
@@ -198,6 +200,8 @@ def routes(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
             raise Invalid(str(exc), slug="scope") from None
         require_scope(who, parsed)
         where, params = parsed.sql_filter()
-        return ledger_rows(rt.db, where, params, **filters(state, kind, member, overdue, year, page))
+        return app.ledger_as_seen_by(
+            who, ledger_rows(rt.db, where, params, **filters(state, kind, member, overdue, year, page))
+        )
 
     return router

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from uuid import UUID, uuid5
 
 from shared.application import ServiceApplication
-from shared.auth import Identity, require_member_or_secretary, require_secretary
+from shared.auth import Identity, require_member_or_secretary, require_secretary, sees_result, withhold
 from shared.errors import Invalid, Refused
 
 from .domain import OrgPledgeBook, Pledge, check_pledgers
@@ -108,6 +108,15 @@ class PledgesApp(ServiceApplication):
     # the rest of the lifecycle -----------------------------------------------------------------
     def get(self, pledge_id: UUID) -> Pledge:
         return self.load(pledge_id, "pledge")
+
+    def ledger_as_seen_by(self, who: Identity, ledger: dict) -> dict:
+        """E6 on the ledger: a pledge's unpublished evaluation is for its pledgers, the org's secretary and
+        whoever oversees the org; the org's other members see the pledge with its score and grade withheld."""
+        for row in ledger["items"]:
+            ev = row["evaluation"]
+            if ev and not sees_result(who, self.directory.position(row["org_id"]), row["member_ids"], ev["published"]):
+                row["evaluation"] = withhold(ev, ("score", "grade"))
+        return ledger
 
     def _act(
         self, pledge_id: UUID, check: Callable[[Pledge], None], do: Callable[[Pledge, dict, dict], None]

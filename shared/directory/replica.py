@@ -139,6 +139,16 @@ class DirectoryView:
         )
         return [o for o in (OrgRecord(**r) for r in rows) if o.leading_hierarchy == hierarchy]
 
+    def is_base_org(self, org: OrgRecord) -> bool:
+        """A base org 基层党组织 (党支部, 党总支, 基层党委) leads no org below it in its leading hierarchy; the
+        committees above the branches (a county's, a system's 党委) do, even when they carry a domain."""
+        column = "local_path" if org.leading_hierarchy == "local" else "vertical_path"
+        below = self.db.one(
+            f"SELECT org_id FROM dir_orgs WHERE parent_id = ? AND {column} LIKE ?",
+            [org.org_id, f"{getattr(org, column)}/%"],
+        )
+        return below is None
+
     def orgs_in(self, scope: Scope) -> list[OrgRecord]:
         where, params = scope.sql_filter()
         return [OrgRecord(**r) for r in self.db.query(f"SELECT * FROM dir_orgs WHERE {where} ORDER BY org_id", params)]
