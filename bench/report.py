@@ -12,6 +12,7 @@ FIGURES = {  # key: (title, what the target is)
     "rebuild": ("Rebuild of the ledger from sequence 1", "1 M events < 60 s, flat RSS"),
     "e2e_latency": ("End-to-end latency 201 → visible", "p99 < 50 ms at 200/s"),
     "scope_fanout": ("Scope fan-out (county subtree vs whole stream)", "subtree time ∝ its share"),
+    "grading_cycle": ("定级确定 cost as the cycle grows (G5 check + count)", "flat: largest ≤ 1.5× smallest"),
 }
 
 
@@ -34,6 +35,8 @@ def met(key: str, f: dict) -> str:
         return "yes" if f["p99_ms"] < 50 and f["rate"] >= 200 else "no"
     if key == "scope_fanout":
         return "—"
+    if key == "grading_cycle":
+        return "yes" if f["growth"] <= 1.5 else "no"
     return "yes" if f["ratio"] >= f["target_ratio"] else "no"
 
 
@@ -78,6 +81,9 @@ def table(result: dict) -> str:
                     f"whole's time, {v['share']:.1%} of events)"
                     for s, v in r.items()
                 )
+            elif key == "grading_cycle":
+                measured = " / ".join(f"{int(n):,} orgs {us / 1000:.2f} ms" for n, us in f["per_size_us"].items())
+                measured += f" (growth {f['growth']:.2f}×)"
             else:
                 measured = f"{_fmt(f['value'])} {f['unit']}"
             base = f"{_fmt(f['baseline'])} ({f['baseline_name']})"

@@ -27,6 +27,7 @@ from shared.settings import Settings
 from . import report
 from .commands import command_throughput
 from .fanout import fanout
+from .grading_cycle import grading_cycle_cost
 from .harness import PG_ADMIN_DSN, STORES, environment
 from .history import History
 from .latency import end_to_end_latency
@@ -49,6 +50,7 @@ class Mode:
     sustainable_s: float  # latency also at half the measured command throughput
     rebuild_events: int  # rebuilt from sequence 1 of the history (all of it, or its first part)
     fanout_whole_events: int  # read of the whole stream, projected to its full length
+    cycle_sizes: tuple[int, ...]  # orgs already determined when the measured determinations come
 
 
 QUICK = Mode(
@@ -62,6 +64,7 @@ QUICK = Mode(
     sustainable_s=3,
     rebuild_events=10_000,
     fanout_whole_events=20_000,
+    cycle_sizes=(100, 1_000),
 )
 FULL = Mode(
     "full",
@@ -74,6 +77,7 @@ FULL = Mode(
     sustainable_s=20,
     rebuild_events=200_000,
     fanout_whole_events=100_000,
+    cycle_sizes=(1_000, 10_000, 100_000),
 )
 
 
@@ -140,6 +144,9 @@ async def one_store(result: dict, mode: Mode, store: str, history: History, whol
                     mode.sustainable_s,
                 ),
             )
+    if "grading_cycle" in selected:
+        async with environment(store) as env:
+            await measure(result, "grading_cycle", store, partial(grading_cycle_cost, env, mode.cycle_sizes))
     if "rebuild" in selected:
         async with environment(store) as env:
             await measure(
