@@ -101,7 +101,6 @@ async def projection_throughput(env: Env, events: int) -> dict:
             rows += [row_of(Envelope.from_message(m.headers, m.data)) for m in await sub.fetch(batch, timeout=5)]
         await sub.unsubscribe()
         insert = await asyncio.to_thread(raw_insert_rate, env, rows, batch)
-        db.script(Ledger.ddl)  # the runtime creates a service's tables; here there is no runtime
         runner = ProjectionRunner(Ledger(), db, js, env.settings, "bench")
         seconds, _ = await run_until(runner, events)
         rate = events / seconds

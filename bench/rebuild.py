@@ -26,7 +26,6 @@ from .readmodel import run_until
 async def _rebuild(settings: Settings, nats_url: str, events: int) -> dict:
     db = Database(settings, "pledges")
     nc = await connect(settings, nats_url, name="cxzy-bench-rebuild")
-    db.script(Ledger.ddl)  # the runtime creates a service's tables; here there is no runtime
     runner = ProjectionRunner(Ledger(), db, nc.jetstream(), settings, "rebuild")
     await asyncio.to_thread(runner.reset)
     me = psutil.Process()

@@ -13,6 +13,8 @@ FIGURES = {  # key: (title, what the target is)
     "e2e_latency": ("End-to-end latency 201 → visible", "p99 < 50 ms at 200/s"),
     "scope_fanout": ("Scope fan-out (county subtree vs whole stream)", "subtree time ∝ its share"),
     "grading_cycle": ("定级确定 cost as the cycle grows (G5 check + count)", "flat: largest ≤ 1.5× smallest"),
+    "api_scaling": ("提诺 throughput vs API processes (worker separate)", "≥ 1.0× raw save"),
+    "relay_failover": ("Relay failover after kill -9 of its holder", "≤ 2× lease TTL, 0 lost or duplicated"),
 }
 
 
@@ -37,6 +39,8 @@ def met(key: str, f: dict) -> str:
         return "—"
     if key == "grading_cycle":
         return "yes" if f["growth"] <= 1.5 else "no"
+    if key == "relay_failover":
+        return "yes" if f["value"] <= 2 * f["lease_ttl_s"] and f["lost_or_duplicated"] == 0 else "no"
     return "yes" if f["ratio"] >= f["target_ratio"] else "no"
 
 
@@ -80,6 +84,14 @@ def table(result: dict) -> str:
                     f"{s}: {v['events']:,} ev in {v['seconds']:.2f} s ({v['time_vs_whole']:.2f}× "
                     f"whole's time, {v['share']:.1%} of events)"
                     for s, v in r.items()
+                )
+            elif key == "api_scaling":
+                measured = " / ".join(f"{n} proc {_fmt(r)}/s" for n, r in f["per_processes"].items())
+                measured += f" ({f['cpus']} CPUs, shared with the worker and the load generator)"
+            elif key == "relay_failover":
+                measured = (
+                    f"{f['value']:.1f} s (TTL {f['lease_ttl_s']:.0f} s); {f['commands_ok']:,} commands, "
+                    f"{f['events_on_stream']:,} events on the stream ({f['lost_or_duplicated']} lost or duplicated)"
                 )
             elif key == "grading_cycle":
                 measured = " / ".join(f"{int(n):,} orgs {us / 1000:.2f} ms" for n, us in f["per_size_us"].items())

@@ -34,6 +34,7 @@ from .latency import end_to_end_latency
 from .outbox import relay_throughput
 from .readmodel import projection_throughput
 from .rebuild import rebuild
+from .scaling import api_scaling, relay_failover
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -51,6 +52,7 @@ class Mode:
     rebuild_events: int  # rebuilt from sequence 1 of the history (all of it, or its first part)
     fanout_whole_events: int  # read of the whole stream, projected to its full length
     cycle_sizes: tuple[int, ...]  # orgs already determined when the measured determinations come
+    api_processes: tuple[int, ...]  # API processes of one service, each a separate load run
 
 
 QUICK = Mode(
@@ -65,6 +67,7 @@ QUICK = Mode(
     rebuild_events=10_000,
     fanout_whole_events=20_000,
     cycle_sizes=(100, 1_000),
+    api_processes=(1, 2),
 )
 FULL = Mode(
     "full",
@@ -78,6 +81,7 @@ FULL = Mode(
     rebuild_events=200_000,
     fanout_whole_events=100_000,
     cycle_sizes=(1_000, 10_000, 100_000),
+    api_processes=(1, 2, 4),
 )
 
 
@@ -147,6 +151,17 @@ async def one_store(result: dict, mode: Mode, store: str, history: History, whol
     if "grading_cycle" in selected:
         async with environment(store) as env:
             await measure(result, "grading_cycle", store, partial(grading_cycle_cost, env, mode.cycle_sizes))
+    if "api_scaling" in selected:
+        async with environment(store) as env:
+            await measure(
+                result,
+                "api_scaling",
+                store,
+                partial(api_scaling, env, mode.api_processes, mode.command_s, mode.raw_save_s),
+            )
+    if "relay_failover" in selected:
+        async with environment(store) as env:
+            await measure(result, "relay_failover", store, partial(relay_failover, env))
     if "rebuild" in selected:
         async with environment(store) as env:
             await measure(

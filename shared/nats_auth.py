@@ -25,7 +25,8 @@ from nats.js.errors import NotFoundError
 
 from services import EVENT_SOURCES
 
-from .nats_io import stream_name
+from .lease import BUCKET as LEASES
+from .nats_io import nudge_subject, stream_name
 from .scope import Scope, service_subjects
 
 
@@ -88,8 +89,19 @@ def service_user(service: str) -> NatsUser:
         "service",
         service=service,
         permissions={
-            "publish": {"allow": [service_subjects(service), "$JS.API.>", "$JS.ACK.>", "_INBOX.>"]},
-            "subscribe": {"allow": ["_INBOX.>", "cxzy.>"]},
+            # its stream, the JetStream API (streams, consumers, the lease bucket), and the nudge an API
+            # process sends the worker that holds the relay (issue 10)
+            "publish": {
+                "allow": [
+                    service_subjects(service),
+                    "$JS.API.>",
+                    "$JS.ACK.>",
+                    f"$KV.{LEASES}.>",
+                    nudge_subject(service),
+                    "_INBOX.>",
+                ]
+            },
+            "subscribe": {"allow": ["_INBOX.>", "cxzy.>", nudge_subject(service)]},
         },
     )
 

@@ -73,6 +73,8 @@ class ProjectionRunner:
         self.durable = f"{service}__{projection.name}"
         self.stream = stream_name(projection.source)
         self.fault: Callable[[Envelope], None] | None = None  # fault injection for tests
+        if projection.ddl:
+            db.script(projection.ddl)  # the one place a projection's tables are created
 
     def checkpoint(self) -> int:
         return checkpoints.position(self.db, self.durable)

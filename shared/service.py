@@ -59,16 +59,16 @@ class ServiceRuntime(Generic[AppT]):
         self.settings = settings
         self.db = Database(settings, spec.name)
         self.projections = ([DirectoryReplica()] if spec.replicate_directory else []) + spec.projections()
-        for ddl in (spec.ddl, *(p.ddl for p in self.projections)):
-            if ddl:
-                self.db.script(ddl)
+        if spec.ddl:
+            self.db.script(spec.ddl)
         self.directory = DirectoryView(self.db)
         self.app: AppT = spec.application(spec.name, settings, self.directory)
         self.app.on_saved = self.nudge
         self.nc: Any = None
         self.js: Any = None
         self.relay: OutboxRelay | None = None
-        self.runners: list[ProjectionRunner] = []
+        # the runners exist (and their tables) from the start; they get the bus when the runtime starts
+        self.runners = [ProjectionRunner(p, self.db, None, settings, spec.name) for p in self.projections]
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self.role: Role = "all"
@@ -93,7 +93,8 @@ class ServiceRuntime(Generic[AppT]):
             log("service").info("started", service=self.name, role=role)
             return
         self.relay = OutboxRelay(self.app, self.spec.contract, self.db, self.js, self.settings)
-        self.runners = [ProjectionRunner(p, self.db, self.js, self.settings, self.name) for p in self.projections]
+        for r in self.runners:
+            r.js = self.js
         self.auditor = Auditor(self.js, self.name, self.settings)
         await self.nc.subscribe(nudge_subject(self.name), cb=self._nudged)
         duties: dict[str, Duty] = {f"{self.name}.relay": self.relay.run}

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
     log_level: str = Field("INFO", description="Log level")
 
+    def as_env(self) -> dict[str, str]:
+        """These settings as ``CXZY_*`` variables: what a process started from this one must be given."""
+        return {f"CXZY_{k.upper()}": str(v) for k, v in self.model_dump().items() if v is not None}
+
     def sqlite_path(self, service: str, kind: str) -> Path:
         path = self.var_dir / service / f"{kind}.db"
         path.parent.mkdir(parents=True, exist_ok=True)

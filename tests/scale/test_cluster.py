@@ -86,7 +86,6 @@ async def test_kill_the_stream_leader_under_load_nothing_lost_or_duplicated(tmp_
 async def _rebuilt_ledger(settings: Settings, js) -> list[dict]:
     """The same projection from sequence 1, into a store of its own."""
     db = Database(settings, "rebuild")
-    db.script(Ledger.ddl)
     runner = ProjectionRunner(Ledger(), db, js, settings, "rebuild")
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))

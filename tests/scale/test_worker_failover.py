@@ -29,17 +29,7 @@ ITEMS = [{"text": "组织党员志愿服务", "tags": ["带头服务群众"]}]
 
 
 def env_of(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "CXZY_VAR_DIR": str(settings.var_dir),
-        "CXZY_STORE": settings.store,
-        "CXZY_POSTGRES_DSN": settings.postgres_dsn,
-        "CXZY_NATS_URL": settings.nats_url,
-        "CXZY_LEASE_TTL_S": str(settings.lease_ttl_s),
-        "CXZY_RELAY_POLL_S": "0.05",
-        "CXZY_SCHEDULER_INTERVAL_S": "3600",
-        "CXZY_LOG_FORMAT": "json",
-    }
+    return {**os.environ, **settings.as_env(), "CXZY_RELAY_POLL_S": "0.05", "CXZY_LOG_FORMAT": "json"}
 
 
 def worker(settings: Settings, log) -> subprocess.Popen:
