@@ -27,7 +27,7 @@ from services import EVENT_SOURCES
 
 from .lease import BUCKET as LEASES
 from .nats_io import nudge_subject, stream_name
-from .scope import Scope, service_subjects
+from .scope import Scope, audit_subject, service_subjects
 
 
 @dataclass
@@ -94,6 +94,7 @@ def service_user(service: str) -> NatsUser:
             "publish": {
                 "allow": [
                     service_subjects(service),
+                    audit_subject(service),  # its signed checkpoints, on the audit stream
                     "$JS.API.>",
                     "$JS.ACK.>",
                     f"$KV.{LEASES}.>",

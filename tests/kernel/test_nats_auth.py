@@ -10,6 +10,7 @@ from services import spec
 from shared.auth import Identity
 from shared.envelope import Envelope
 from shared.nats_auth import ensure_scope_consumers, plan, write
+from shared.lease import Lease, lease_bucket
 from shared.nats_io import EmbeddedNats
 from shared.service import ServiceRuntime
 from shared.settings import Settings
@@ -72,6 +73,10 @@ async def test_generated_permissions_confine_each_reader_to_its_subtree(tmp_path
             )
         pledges.nudge()
         await pledges.settle()
+        # a service may publish its signed audit checkpoints (cxzy.audit.<service>) and use the lease bucket
+        assert (await pledges.auditor.maybe_checkpoint(force=True))["last_sequence"] >= 4
+        kv = await lease_bucket(pledges.js, 3.0)
+        assert await Lease(kv, "pledges.relay", holder="svc-test").acquire()
 
         admin = user(users, "admin")
         nc = await nats.connect(server.url, user=admin.user, password=admin.password)
