@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from .settings import Settings
@@ -118,11 +118,14 @@ class Database:
         return conn
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[Tx]:
-        """One transaction. SQLite takes its write lock up front only when ``write`` (readers never queue)."""
+    def transaction(self, write: bool = True, batch: bool = False) -> Iterator[Tx]:
+        """One transaction. SQLite takes its write lock up front only when ``write`` (readers never queue).
+        ``batch``: many statements in a row (a projection's fetched batch) — on PostgreSQL they go in
+        pipeline mode, so each costs no round trip of its own; a read waits for what came before it."""
         if self.postgres:
-            with self._pool.connection() as pg, pg.transaction(), pg.cursor() as cur:
-                yield Tx(cur, True)
+            with self._pool.connection() as pg:
+                with pg.pipeline() if batch else nullcontext(), pg.transaction(), pg.cursor() as cur:
+                    yield Tx(cur, True)
         else:
             conn = self._sqlite()
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")

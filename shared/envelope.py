@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import quote, unquote
@@ -18,6 +19,13 @@ SPECVERSION = "1.0"
 GENESIS = "0" * 64
 _SAFE = "/:+-._~!$&'()*,;=@ "
 SCHEMA_BASE = "https://schemas.cxzy.example/events"
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9/:+\-._~!$&'()*,;=@ ]*")  # needs no percent-encoding
+
+
+def _header_value(value: str) -> str:
+    return value if _PLAIN.fullmatch(value) else quote(value, safe=_SAFE)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -55,9 +63,11 @@ class Envelope:
 
     def chained(self, prevhash: str) -> Envelope:
         """This envelope as the next link after ``prevhash``."""
-        linked = replace(self, prevhash=prevhash, hash="")
-        digest = hashlib.sha256(prevhash.encode() + linked.canonical()).hexdigest()
-        return replace(linked, hash=digest)
+        attrs = self.attributes()
+        attrs.pop("hash")
+        attrs["prevhash"] = prevhash
+        digest = hashlib.sha256(prevhash.encode() + canonical_json(attrs)).hexdigest()
+        return replace(self, prevhash=prevhash, hash=digest)
 
     def verify_link(self) -> bool:
         return self.chained(self.prevhash).hash == self.hash
@@ -65,7 +75,7 @@ class Envelope:
     def headers(self) -> dict[str, str]:
         attrs = self.attributes()
         attrs.pop("data")
-        headers = {f"ce-{k}": quote(str(v), safe=_SAFE) for k, v in attrs.items()}
+        headers = {f"ce-{k}": _header_value(str(v)) for k, v in attrs.items()}
         headers["content-type"] = self.datacontenttype
         headers["Nats-Msg-Id"] = self.id
         return headers
@@ -77,7 +87,7 @@ class Envelope:
     def from_message(cls, headers: dict[str, str] | None, payload: bytes) -> Envelope:
         h = {k.lower(): v for k, v in (headers or {}).items()}
         try:
-            attrs: dict[str, Any] = {k[3:]: unquote(v) for k, v in h.items() if k.startswith("ce-")}
+            attrs: dict[str, Any] = {k[3:]: unquote(v) if "%" in v else v for k, v in h.items() if k.startswith("ce-")}
             attrs["sequence"] = int(attrs["sequence"])
             return cls(data=json.loads(payload or b"{}"), **attrs)
         except (KeyError, TypeError, ValueError) as exc:

@@ -100,7 +100,7 @@ class ProjectionRunner:
 
     # applying ---------------------------------------------------------------------------------
     def _apply_batch(self, batch: list[tuple[int, Envelope]]) -> None:
-        with self.db.transaction() as tx:
+        with self.db.transaction(batch=len(batch) > 1) as tx:
             done = checkpoints.position(tx, self.durable)
             for seq, env in batch:
                 if seq <= done:
