@@ -21,7 +21,14 @@ from .envelope import SCHEMA_BASE, Envelope
 from .scope import Position, subject
 
 EVENT_NAMESPACE = uuid.UUID("6f1c2b1e-4c55-4bd4-9a55-0d8f1c2e9a01")
-_BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "org", "trace"}
+_BASE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "org",
+    "trace",
+}  # not payload: ce-subject, ce-sequence, ce-time, subject tokens
 
 
 def to_jsonable(value: Any) -> Any:

@@ -261,6 +261,7 @@ async def story(stack: Stack) -> None:
             assert (event.get_id(), event.get_source(), event.get_subject()) == (env.id, env.source, env.subject)
             assert event.get_extension("orgid") == env.orgid and m.subject.endswith(f".{env.orgid}")
             stack[svc].spec.contract.validate(env)
+            assert not {"originator_topic", "originator_id", "originator_version"} & set(env.data), env.type
             envs.append(env)
         envelopes[svc] = envs
         verdict = await verify_stream(stack.settings, svc)
