@@ -59,7 +59,7 @@ async def read_range(js, service: str, first: int = 1, last: int | None = None) 
 
 
 async def read_stream(settings: Settings, service: str) -> list[tuple[int, Envelope]]:
-    nc = await connect(settings, name="cxzy-verify")
+    nc = await connect(settings, name="cxzy-verify", one_shot=True)
     try:
         return await read_range(nc.jetstream(), service)
     finally:
@@ -122,7 +122,7 @@ class Auditor:
 
 async def verify_stream(settings: Settings, service: str) -> dict:
     """Check the chain, then every checkpoint: signed by our key, root equal to the events' Merkle root."""
-    nc = await connect(settings, name="cxzy-verify")
+    nc = await connect(settings, name="cxzy-verify", one_shot=True)
     try:
         js = nc.jetstream()
         events = await read_range(js, service)

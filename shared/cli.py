@@ -21,8 +21,45 @@ import os
 import sys
 from pathlib import Path
 
+from .errors import Problem
 from .logging import configure, log
+from .nats_io import CommandFailed, EmbeddedNats, cli_nats_url, connect, running_embedded_url
 from .settings import Settings, get_settings
+
+
+def one_line(exc: Exception) -> str:
+    if isinstance(exc, Problem):
+        generic = exc.title_en == type(exc).title_en  # a bare "Invalid input": the detail says what
+        extra = f": {exc.detail}" if generic and exc.detail else ""
+        return f"{exc.title_zh} / {exc.title_en}{extra}"
+    return " ".join(str(exc).split())
+
+
+def _bus(settings: Settings, for_replay: bool = False) -> Settings:
+    """The settings a one-shot command connects with: ``CXZY_NATS_URL`` when set, else the server
+    ``cxzy up`` runs for this var dir (see :func:`shared.nats_io.cli_nats_url`)."""
+    if for_replay and "nats_url" not in settings.model_fields_set and running_embedded_url(settings.var_dir / "nats"):
+        raise CommandFailed(
+            "cxzy up 正在运行，重建读模型时服务必须停止：请先按 Ctrl-C 停止 make run，再运行 cxzy replay",
+            "cxzy up is running and a replay needs the services stopped: stop make run (Ctrl-C), then replay",
+        )
+    return settings.model_copy(update={"nats_url": cli_nats_url(settings)})
+
+
+def _service(name: str) -> str:
+    from services import EVENT_SOURCES
+
+    if name not in EVENT_SOURCES:
+        raise CommandFailed(
+            f"没有服务 {name!r}，请用 {'、'.join(EVENT_SOURCES)} 之一",
+            f"no service {name!r}: use one of {', '.join(EVENT_SOURCES)}",
+        )
+    return name
+
+
+async def _reachable(settings: Settings) -> None:
+    nc = await connect(settings, name="cxzy-cli", one_shot=True)
+    await nc.close()
 
 
 def _runtime(name: str, settings: Settings):
@@ -37,7 +74,6 @@ def cmd_up(args, settings: Settings) -> None:
     import uvicorn
 
     from .app import create_app
-    from .nats_io import EmbeddedNats
 
     server = EmbeddedNats(settings.var_dir / "nats", port=settings.embedded_nats_port).start()
     print(f"nats-server (JetStream) on {server.url}, store {server.store_dir}", flush=True)
@@ -55,7 +91,8 @@ def cmd_up(args, settings: Settings) -> None:
             print(f"demo directory loaded: {report.orgs_created} orgs, {report.members_created} members", flush=True)
         base = f"http://{settings.http_host}:{settings.http_port}"
         print(f"cxzy up: {base}/  (API docs {base}/docs) — Ctrl-C stops everything", flush=True)
-        _print_demo_tokens(settings)
+        if not args.no_demo:
+            _print_demo_tokens(settings, base)
         app = create_app(runtimes, settings, server.url)
         uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning")
         for rt in runtimes:
@@ -65,21 +102,15 @@ def cmd_up(args, settings: Settings) -> None:
         print("cxzy stopped", flush=True)
 
 
-def _print_demo_tokens(settings: Settings) -> None:
-    from .auth import issue_token
-    from .demo import DEMO_ORG, first_member, generate
+def _print_demo_tokens(settings: Settings, base: str) -> None:
+    from .demo import DEMO_ORG, write_demo_env
 
-    demo = [
-        (first_member(generate(), DEMO_ORG), "member", [], DEMO_ORG, "党员 (村党支部)"),
-        (f"S-{DEMO_ORG}", "secretary", [], DEMO_ORG, "支部书记"),
-        ("county-130102", "superior", ["local:13/1301/130102"], None, "长安区委 (属地)"),
-        ("tax-13", "superior", ["vertical:tax/13"], None, "省税务局党委 (垂直)"),
-        ("orgdept-13", "org_admin", ["local:13"], None, "省委组织部"),
-        ("auditor-13", "auditor", ["local:13"], None, "审计"),
-    ]
-    print(f"demo tokens (Authorization: Bearer …) — demo org {DEMO_ORG}:", flush=True)
-    for sub, role, scopes, org, label in demo:
-        print(f"  {label} [{role} {sub}]: {issue_token(settings, sub, role, scopes, org)}", flush=True)
+    path = settings.var_dir / "demo-tokens.env"
+    env = write_demo_env(path, settings, base)
+    print(f"demo tokens (Authorization: Bearer …) — demo org {DEMO_ORG}; `source {path}` defines them all:", flush=True)
+    for name, value, what in env:
+        if name.endswith("_TOKEN"):
+            print(f"  {name} ({what}): {value}", flush=True)
 
 
 def cmd_serve(args, settings: Settings) -> None:
@@ -104,46 +135,145 @@ def cmd_serve(args, settings: Settings) -> None:
 
 
 def cmd_directory_import(args, settings: Settings) -> None:
-    from .directory.importer import read_directory_file
+    from .directory.domain import org_uuid
+    from .directory.importer import check_records, read_records
 
+    records = read_records(Path(args.file))
+    settings = _bus(settings)
     rt = _runtime("directory", settings)
-    report = rt.app.import_records(*read_directory_file(Path(args.file)))
-    print(json.dumps(report.__dict__, ensure_ascii=False))
+    try:
+        check_records(records, Path(args.file), known_org=lambda org_id: rt.app.exists(org_uuid(org_id)))
+        asyncio.run(_reachable(settings))  # nothing is recorded that could not be published
+        orgs = [r.raw for r in records if r.kind == "org"]
+        report = rt.app.import_records(orgs, [r.raw for r in records if r.kind == "member"])
+        print(json.dumps(report.__dict__, ensure_ascii=False))
 
-    async def publish() -> None:
-        await rt.start(jobs=False)
-        await rt.relay.drain()
-        await rt.stop()
+        async def publish() -> None:
+            await rt.start(jobs=False)
+            assert rt.relay is not None
+            await rt.relay.drain()
+            await rt.stop()
 
-    asyncio.run(publish())
-    rt.close()
+        asyncio.run(publish())
+    finally:
+        rt.close()
 
 
 def cmd_tail(args, settings: Settings) -> None:
     from .tail import tail
 
     asyncio.run(
-        tail(settings, args.scope, service=args.service, from_start=args.from_start, token=args.token, limit=args.limit)
+        tail(
+            _bus(settings),
+            args.scope,
+            service=args.service,
+            from_start=args.from_start,
+            token=args.token,
+            limit=args.limit,
+        )
     )
 
 
 def cmd_token(args, settings: Settings) -> None:
     from .auth import issue_token
 
-    print(issue_token(settings, args.sub or f"{args.role}-cli", args.role, args.scope or [], args.org, args.ttl))
+    scopes = args.scope or []
+    _check_token_request(settings, args.role, scopes, args.org, args.sub)
+    print(issue_token(settings, args.sub or f"{args.role}-cli", args.role, scopes, args.org, args.ttl))
+
+
+def _check_token_request(settings: Settings, role: str, scopes: list[str], org: str | None, sub: str | None) -> None:
+    """Refuse a token that could do nothing: a role without its org or scope, an org the directory lacks."""
+    from .auth import ROLES
+    from .scope import parse_scope
+
+    if role not in ROLES:
+        raise CommandFailed(
+            f"角色 {role!r} 不存在，请用 {'、'.join(ROLES)} 之一",
+            f"unknown role {role!r}: use one of {', '.join(ROLES)}",
+        )
+    for scope in scopes:
+        parse_scope(scope)
+    if role in ("member", "secretary") and not org:
+        raise CommandFailed(f"{role} 令牌须用 --org 指明所在党组织", f"a {role} token needs --org (its org)")
+    if role == "member" and not sub:
+        raise CommandFailed("党员令牌须用 --sub 指明党员编号", "a member token needs --sub (the member id)")
+    if role not in ("member", "secretary") and not scopes:
+        raise CommandFailed(
+            f"{role} 令牌须用 --scope 指明管辖范围，如 local:13/1301",
+            f"a {role} token needs --scope, e.g. local:13/1301",
+        )
+    if org:
+        _check_in_directory(settings, org, sub if role == "member" else None)
+
+
+def _check_in_directory(settings: Settings, org: str, member: str | None) -> None:
+    from eventsourcing.application import AggregateNotFoundError
+
+    from .directory.domain import member_uuid, org_uuid
+
+    where = settings.var_dir
+    if settings.store == "sqlite" and not (where / "directory" / "events.db").exists():
+        print(
+            f"cxzy: {where} 中未加载组织目录，未核对组织 {org} / no directory loaded in {where}; org {org} not checked",
+            file=sys.stderr,
+        )
+        return
+    rt = _runtime("directory", settings)
+    try:
+        if not rt.app.exists(org_uuid(org)):
+            raise CommandFailed(
+                f"组织目录中没有党组织 {org}，请检查 --org", f"no org {org} in the directory; check --org"
+            )
+        if member is not None:
+            try:
+                home = rt.app.repository.get(member_uuid(member)).record["org"]
+            except AggregateNotFoundError:
+                home = None
+            if home != org:
+                raise CommandFailed(
+                    f"党员 {member} 不属于 {org}，请检查 --sub 和 --org",
+                    f"member {member} is not a member of {org}; check --sub and --org",
+                )
+    finally:
+        rt.close()
 
 
 def cmd_replay(args, settings: Settings) -> None:
     from .replay import replay
 
-    counts = asyncio.run(replay(settings, args.service, args.projection))
+    explicit = "nats_url" in settings.model_fields_set
+    settings = _bus(settings, for_replay=True)
+    server = None
+    store = settings.var_dir / "nats"
+    if not explicit and (store / "jetstream").is_dir():
+        server = EmbeddedNats(store).start()  # cxzy up is stopped: its server's store, on a free port for the replay
+        settings = settings.model_copy(update={"nats_url": server.url})
+    try:
+        counts = asyncio.run(replay(settings, _service(args.service), args.projection))
+    finally:
+        if server:
+            server.stop()
     print(json.dumps(counts, ensure_ascii=False))
 
 
 def cmd_verify(args, settings: Settings) -> None:
-    from .audit import verify_stream
+    from nats.js.errors import NotFoundError
 
-    result = asyncio.run(verify_stream(settings, args.service))
+    from .audit import verify_stream
+    from .nats_io import stream_name
+
+    settings = _bus(settings)
+    try:
+        result = asyncio.run(verify_stream(settings, _service(args.service)))
+    except NotFoundError:
+        stream = stream_name(args.service)
+        raise CommandFailed(
+            f"{settings.nats_url} 上没有事件流 {stream}：make run（cxzy up）没有运行，或 {args.service} 尚未发布事件；"
+            "请先运行 make run，或用 CXZY_NATS_URL 指定服务器",
+            f"no stream {stream} at {settings.nats_url}: make run (cxzy up) is not running, or {args.service} "
+            "has published nothing yet; run make run, or set CXZY_NATS_URL",
+        ) from None
     print(json.dumps(result, ensure_ascii=False))
     if not result["ok"]:
         sys.exit(1)
@@ -163,8 +293,10 @@ def cmd_nats_consumers(args, settings: Settings) -> None:
     from .nats_auth import ensure_scope_consumers, load_users
     from .nats_io import connect
 
+    settings = _bus(settings)
+
     async def run() -> int:
-        nc = await connect(settings)
+        nc = await connect(settings, one_shot=True)
         created = await ensure_scope_consumers(nc.jetstream(), load_users(Path(args.users)))
         await nc.close()
         return created
@@ -204,10 +336,10 @@ def main(argv: list[str] | None = None) -> None:
     tail.set_defaults(fn=cmd_tail)
     token = sub.add_parser("token").add_subparsers(dest="sub", required=True)
     issue = token.add_parser("issue")
-    issue.add_argument("--role", required=True)
-    issue.add_argument("--scope", action="append")
-    issue.add_argument("--org")
-    issue.add_argument("--sub")
+    issue.add_argument("--role", required=True, help="member, secretary, superior, org_admin, auditor, downstream")
+    issue.add_argument("--scope", action="append", help="superior, org_admin, auditor, downstream: e.g. local:13/1301")
+    issue.add_argument("--org", help="member, secretary: the org (checked against the directory of ./var)")
+    issue.add_argument("--sub", help="who: for a member, the member id")
     issue.add_argument("--ttl", type=int)
     issue.set_defaults(fn=cmd_token)
     replay = sub.add_parser("replay", help="rebuild read models from sequence 1")
@@ -234,6 +366,9 @@ def main(argv: list[str] | None = None) -> None:
         args.fn(args, settings)
     except KeyboardInterrupt:
         log("cli").info("interrupted")
+    except (CommandFailed, Problem) as exc:
+        print(f"cxzy: {one_line(exc)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

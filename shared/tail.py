@@ -6,23 +6,29 @@ import asyncio
 import json
 
 from nats.js import api
+from nats.js.errors import NotFoundError
+
+from services import EVENT_SOURCES
 
 from .auth import verify_token
 from .envelope import Envelope
-from .errors import Problem
-from .nats_io import connect, stream_name
-from .scope import Scope
+from .errors import Forbidden
+from .nats_io import CommandFailed, NatsUnreachable, connect, stream_name
+from .scope import Scope, parse_scope
 from .settings import Settings
-
-EVENT_SERVICES = ("directory", "pledges", "evaluations", "grading", "awards")
 
 
 def authorised_scope(settings: Settings, scope_text: str, token: str | None) -> Scope:
-    scope = Scope.parse(scope_text)
+    scope = parse_scope(scope_text)
     if token:
         who = verify_token(settings, token)
         if not any(scope.within(s) for s in who.scopes):
-            raise Problem(f"scope {scope} is outside the token's scopes {[str(s) for s in who.scopes]}")
+            held = ", ".join(str(s) for s in who.scopes) or "无 / none"
+            raise Forbidden(
+                f"scope {scope} is outside the token's scopes ({held}); tail a scope within them",
+                title_zh=f"范围 {scope} 超出该令牌的管辖范围（{held}），请改为其范围之内的范围",
+                title_en="Scope outside the token's scopes",
+            )
     return scope
 
 
@@ -42,15 +48,21 @@ async def tail(
     limit: int = 0,
 ) -> None:
     scope = authorised_scope(settings, scope_text, token)
-    nc = await connect(settings, name="cxzy-tail")
-    js = nc.jetstream()
     queue: asyncio.Queue = asyncio.Queue()
+
+    async def closed() -> None:
+        await queue.put(None)
+
+    nc = await connect(settings, name="cxzy-tail", one_shot=True, closed_cb=closed)
+    js = nc.jetstream()
     policy = api.DeliverPolicy.ALL if from_start else api.DeliverPolicy.NEW
-    for svc in EVENT_SERVICES if service == "*" else (service,):
+    streams = 0
+    for svc in EVENT_SOURCES if service == "*" else (service,):
         try:
             await js.stream_info(stream_name(svc))
-        except Exception:  # noqa: BLE001 — a service not deployed yet has no stream
+        except NotFoundError:  # a service not deployed yet has no stream
             continue
+        streams += 1
         await js.subscribe(
             scope.filter_subject(svc),
             stream=stream_name(svc),
@@ -58,11 +70,22 @@ async def tail(
             deliver_policy=policy,
             cb=queue.put,
         )
-    print(f"# tail {scope} ({'from the start' if from_start else 'live'}) — Ctrl-C to stop", flush=True)
+    if not streams:
+        await nc.close()
+        which = "cxzy" if service == "*" else stream_name(service)
+        raise CommandFailed(
+            f"{settings.nats_url} 上没有 {which} 的事件流：这不是 cxzy 的服务器，或尚无事件；请先运行 make run，或检查 CXZY_NATS_URL",
+            f"no {which} event stream at {settings.nats_url}: not cxzy's server, or nothing published yet; "
+            "run make run or check CXZY_NATS_URL",
+        )
+    mode = "from the start" if from_start else "live"
+    print(f"# tail {scope} ({mode}) on {settings.nats_url} — Ctrl-C to stop", flush=True)
     seen = 0
     try:
         while not limit or seen < limit:
             msg = await queue.get()
+            if msg is None:
+                raise NatsUnreachable(settings.nats_url, lost=True)
             print(format_line(Envelope.from_message(msg.headers, msg.data), msg.metadata.sequence.stream), flush=True)
             seen += 1
     finally:
