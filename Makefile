@@ -15,9 +15,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's chromium for the page tests (Playwright drives it; no browser download).
+# Debian's chromium for the page tests (Playwright drives it; no browser download), and a CJK font so the
+# pages show the Chinese people read, not tofu boxes; jq for the README's examples (tests/test_readme_examples.py).
+# Each is installed only when missing.
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@test -n "$$(fc-list :lang=zh 2>/dev/null)" || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null)
+	@command -v jq >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null)
 
 run: install
 	$(VENV)/bin/cxzy up

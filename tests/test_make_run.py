@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from shared.auth import issue_token
 from shared.demo import DEMO_ORG, first_member
@@ -41,6 +42,18 @@ def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 
             pass
         time.sleep(0.5)
     raise AssertionError(f"not healthy in time:\n{log.read_text()}")
+
+
+def workers_of(var: Path) -> list[psutil.Process]:
+    """The worker processes `make run` started for this var directory."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if "--role" in (proc.info["cmdline"] or []) and proc.environ().get("CXZY_VAR_DIR") == str(var):
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
 
 
 def ctrl_c(proc: subprocess.Popen, log: Path) -> None:
@@ -87,8 +100,18 @@ def test_make_run_serves_demo_data_and_stops_cleanly(tmp_path):
         )
         assert r.status_code == 201, r.text
         pledge_id = r.json()["pledge_id"]
+        assert (tmp_path / "var" / "demo-tokens.env").read_text().count("_TOKEN=") >= 8
+        # the ledger is kept by the pledges worker process (the production split on one machine)
+        assert len(workers_of(tmp_path / "var")) == len(env["CXZY_SERVICES"].split(",")) + 1
+        wait_healthy(base, proc, log)
+        ledger = httpx.get(
+            f"{base}/api/pledges/orgs/{DEMO_ORG}/ledger",
+            headers={"Authorization": f"Bearer {issue_token(settings, 'S', 'secretary', [], DEMO_ORG)}"},
+        ).json()
+        assert pledge_id in [row["pledge_id"] for row in ledger["items"]]
     finally:
         ctrl_c(proc, log)
+    assert workers_of(tmp_path / "var") == []  # Ctrl-C left no worker behind
 
     proc = start(env, log)  # the next start resumes: same pledge, demo not loaded twice
     try:
