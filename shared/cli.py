@@ -322,6 +322,20 @@ def cmd_nats_auth(args, settings: Settings) -> None:
     print(f"wrote {config} (include it in nats-server.conf) and {creds} (credentials; keep secret)")
 
 
+def cmd_nats_cluster(args, settings: Settings) -> None:
+    from .cluster import write_cluster
+
+    hosts = [h.strip() for h in args.hosts.split(",") if h.strip()]
+    if len(hosts) < 3 or len(hosts) % 2 == 0:
+        raise CommandFailed(
+            f"集群需要奇数个（至少 3 个）节点，现有 {len(hosts)} 个",
+            f"a cluster needs an odd number (≥ 3) of hosts, got {len(hosts)}",
+        )
+    paths = write_cluster(hosts, Path(args.out), args.store_dir)
+    print(f"wrote {', '.join(map(str, paths))}; run nats-server -c nN.conf on each host, then set")
+    print(f"  CXZY_NATS_URL={','.join(f'nats://{h}:4222' for h in hosts)} CXZY_STREAM_REPLICAS=3")
+
+
 def cmd_nats_consumers(args, settings: Settings) -> None:
     from .nats_auth import ensure_scope_consumers, load_users
     from .nats_io import connect
@@ -391,6 +405,11 @@ def main(argv: list[str] | None = None) -> None:
     ncons = deploy.add_parser("nats-consumers", help="pre-create the scoped readers' consumers (admin user)")
     ncons.add_argument("--users", default="deploy/generated/users.json")
     ncons.set_defaults(fn=cmd_nats_consumers)
+    ncluster = deploy.add_parser("nats-cluster", help="a 3-node NATS cluster's configs for given hosts (R3, fsync)")
+    ncluster.add_argument("--hosts", required=True, help="comma-separated, e.g. n1.example,n2.example,n3.example")
+    ncluster.add_argument("--out", default="deploy/generated/cluster")
+    ncluster.add_argument("--store-dir", default="/var/lib/cxzy-nats")
+    ncluster.set_defaults(fn=cmd_nats_cluster)
     sub.add_parser("settings", help="print the configuration table").set_defaults(fn=cmd_settings)
     args = parser.parse_args(argv)
     settings = get_settings()

@@ -271,3 +271,35 @@ def test_the_demo_tokens_cover_the_readme_and_can_be_sourced(tmp_path):
     assert shown[:2] == ["http://127.0.0.1:8123", DEMO_ORG]
     assert shown[2] == verify_token(settings, tokens["MEMBER_TOKEN"]).sub
     assert verify_token(settings, shown[3]).scopes == verify_token(settings, tokens["TAX_TOKEN"]).scopes
+
+
+def test_deploy_nats_cluster_writes_one_config_per_host_and_refuses_an_even_count(tmp_path):
+    out = tmp_path / "cluster"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "deploy",
+            "nats-cluster",
+            "--hosts",
+            "n1.gov,n2.gov,n3.gov",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    configs = sorted(p.name for p in out.iterdir())
+    assert configs == ["n1.conf", "n2.conf", "n3.conf"]
+    n2 = (out / "n2.conf").read_text()
+    assert "server_name: n2" in n2 and "sync_interval: always" in n2
+    assert all(f"nats-route://n{i}.gov:6222" in n2 for i in (1, 2, 3))
+    assert "CXZY_NATS_URL=nats://n1.gov:4222,nats://n2.gov:4222,nats://n3.gov:4222" in run.stdout
+    even = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "deploy", "nats-cluster", "--hosts", "a,b", "--out", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+    )
+    assert even.returncode == 1 and "奇数" in even.stderr and len(even.stderr.strip().splitlines()) == 1
