@@ -25,6 +25,7 @@ from nats.js.errors import NotFoundError
 
 from services import EVENT_SOURCES
 
+from .directory.domain import leading_hierarchy
 from .lease import BUCKET as LEASES
 from .nats_io import nudge_subject, stream_name
 from .scope import Scope, audit_subject, service_subjects
@@ -51,7 +52,7 @@ def supervisor_scopes(orgs: list[dict]) -> list[Scope]:
     for org in orgs:
         if org.get("type") != "党委":
             continue
-        if org.get("mode") == "c" and org.get("vertical_path"):
+        if leading_hierarchy(org.get("mode", "a")) == "vertical" and org.get("vertical_path"):
             scope = Scope.parse(f"vertical:{org['vertical_path']}")
         else:
             scope = Scope.parse(f"local:{org['local_path']}")

@@ -13,6 +13,13 @@ NS = uuid.UUID("0b7c9a52-1d1e-4f5c-8a8e-6f7f3b0e2d11")
 ORG_TYPES = ("党委", "总支", "支部")
 DOMAINS = ("农村", "社区", "国企", "高校", "机关事业", "非公", "社会组织", "窗口单位")
 MODES = ("a", "b", "c")  # H2: (a) both territorial, (b) party territorial/business vertical, (c) both vertical
+
+
+def leading_hierarchy(mode: str) -> str:
+    """H3: in modes (a) and (b) the local committee leads; in (c) the industry system's committee leads."""
+    return "vertical" if mode == "c" else "local"
+
+
 MEMBER_STATUSES = ("normal", "exempt", "mobile")  # 正常, 免于承诺 (P6), 流动党员
 
 

@@ -9,6 +9,7 @@ from ..envelope import Envelope
 from ..errors import NotFound
 from ..projection import Projection, handles
 from ..scope import Position, Scope
+from .domain import leading_hierarchy
 
 
 class DirectoryReplica(Projection):
@@ -81,8 +82,7 @@ class OrgRecord:
 
     @property
     def leading_hierarchy(self) -> str:
-        """H3: in modes (a) and (b) the local committee leads; in (c) the industry system leads."""
-        return "vertical" if self.mode == "c" else "local"
+        return leading_hierarchy(self.mode)
 
 
 @dataclass(frozen=True)
