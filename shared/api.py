@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from .auth import Identity, verify_token
@@ -20,12 +21,18 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def identity(request: Request) -> Identity:
+# Declares the bearer token in the OpenAPI document (Swagger UI's "Authorize"); identity() reads the token.
+bearer = HTTPBearer(auto_error=False, scheme_name="bearer", description="a token from `cxzy token issue`")
+
+
+def identity(request: Request, _declared: Annotated[object, Depends(bearer)] = None) -> Identity:
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.query_params.get("access_token")
     if not token:
         raise Unauthorized(
-            "send Authorization: Bearer <token> (cxzy token issue …)", title_zh="缺少令牌", title_en="Missing token"
+            "send Authorization: Bearer <token> (cxzy token issue …)",
+            title_zh="缺少令牌：请在请求头中附上 Authorization: Bearer <令牌>（令牌由 cxzy token issue 签发）",
+            title_en="Missing token: send the header Authorization: Bearer <token> (issued by cxzy token issue)",
         )
     try:
         found = verify_token(request.app.state.settings, token)
@@ -44,8 +51,14 @@ class Page(BaseModel):
     offset: int
 
 
-def paging(limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+MAX_OFFSET = 10**9  # beyond any ledger; a larger one overflows the stores' integers (a 500 before)
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0
+) -> Page:
     return Page(limit=limit, offset=offset)
 
 
 Paging = Annotated[Page, Depends(paging)]
+YearFilter = Annotated[int | None, Query(ge=2000, le=2100)]  # an optional ?year= filter

@@ -15,22 +15,18 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 from nats.js import api
 
-from .auth import Identity, refuse
+from .auth import Identity, outside_scope, refuse
 from .envelope import Envelope
-from .errors import Invalid
 from .nats_io import stream_name
-from .scope import Scope, ScopeError
+from .scope import Scope, parse_scope
 
 HEARTBEAT_S = 15.0
 
 
 def feed_scope(who: Identity, scope_text: str) -> Scope:
-    try:
-        scope = Scope.parse(scope_text)
-    except ScopeError as exc:
-        raise Invalid(str(exc), slug="scope") from None
+    scope = parse_scope(scope_text)
     if not any(scope.within(s) for s in who.scopes):  # downstream systems may watch; members have no scopes
-        raise refuse(who, f"scope {scope} is outside your scopes", f"范围 {scope} 超出您的管辖范围", scope=str(scope))
+        raise refuse(who, *outside_scope(who, scope), scope=str(scope))
     return scope
 
 

@@ -9,16 +9,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from shared.api import MAX_TEXT, Caller, Command, Paging
+from shared.api import MAX_TEXT, Caller, Command, Paging, YearFilter
 from shared.auth import require_scope, require_sees
-from shared.errors import Invalid
+from shared.errors import invalid
 from shared.scope import parse_scope
 from shared.service import ServiceRuntime
 
 from .application import PLEDGE_MIN_PARTICIPATION, PLEDGE_PERIOD_DAYS, PLEDGE_WEIGHTS, EvaluationsApp
 from .ballots import period_token
 from .domain import CONTESTS, MODES, PURPOSES, SHOWS, SUBJECT_TYPES, EvaluationRound
-from .projections import queue, result_row
+from .projections import queue_annual, result_row
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
@@ -140,9 +140,13 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
     @router.get("/rounds/{round_id}/link", summary="群众评议二维码链接 the round's QR link for service users (E5)")
     def link(round_id: UUID, who: Caller) -> dict:
         r = app.round(round_id)
-        app.require_organiser(who, r.org_id)
+        app.require_organiser(who, r.org_id, ("获取群众评议链接", "get the rating link"))
         if "mass" not in r.modes:
-            raise Invalid("this round has no 群众评议 mode", slug="no-mass-mode", title_zh="本轮评议不含群众评议")
+            raise invalid(
+                "no-mass-mode",
+                "本轮评议不含群众评议，没有二维码链接；如需群众评议，请开展含 mass 方式的评议",
+                "This round has no mass mode, so no QR link; open a round with the mass mode for one",
+            )
         token = period_token(rt.settings, r.id)
         return {"round_id": str(r.id), "path": f"/evaluations/rate/{token}", "period_token": token}
 
@@ -157,8 +161,8 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         summary="年度承诺评议 queue the annual pledges of a year for evaluation (P7)",
     )
     def annual_pledges(org_id: str, body: AnnualBatch, who: Caller) -> dict:
-        app.require_organiser(who, org_id)
-        queued = queue_annual(rt, "org_id = ? AND year = ?", [org_id, body.year])
+        app.require_organiser(who, org_id, ("开展年度承诺评议", "queue annual pledge rounds"))
+        queued = queue_annual(rt.db, "org_id = ? AND year = ?", [org_id, body.year])
         return {"org_id": org_id, "year": body.year, "queued": queued}
 
     @router.put("/pledge-policies", summary="评诺办法 set how pledges under a scope are evaluated (P7, versioned)")
@@ -197,7 +201,7 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         page: Paging,
         scope: Annotated[str, Query(examples=["local:13/1301"])],
         purpose: str | None = None,
-        year: int | None = None,
+        year: YearFilter = None,
         state: str | None = None,
         subject_id: str | None = None,
     ) -> dict:
@@ -290,18 +294,3 @@ def routes(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         }
 
     return router
-
-
-def queue_annual(rt: ServiceRuntime[EvaluationsApp], where: str, params: list) -> int:
-    """P7: annual pledges that reached fulfilment (publicised, completed, unfulfilled) get their yearly round.
-    Queued rows become rounds in the next job run (jobs.open_pledge_rounds); queuing twice changes nothing."""
-    rows = rt.db.query(
-        f"SELECT pledge_id, last_event_id, correlation_id FROM ev_pledges WHERE kind = 'annual' AND "
-        f"state IN ('publicised', 'completed', 'unfulfilled') AND {where}",
-        params,
-    )
-    at = dt.datetime.now(dt.UTC).isoformat()
-    with rt.db.transaction() as tx:
-        for r in rows:
-            queue(tx, r["pledge_id"], r["last_event_id"], r["correlation_id"], at)
-    return len(rows)

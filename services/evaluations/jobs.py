@@ -9,15 +9,15 @@ from shared.errors import Problem
 from shared.logging import correlation_id, log
 from shared.service import ServiceRuntime
 
-from .api import queue_annual
 from .application import EvaluationsApp
+from .projections import queue_annual
 
 
 def open_pledge_rounds(rt: ServiceRuntime[EvaluationsApp]) -> int:
     """P7: open the round every queued pledge needs — ad-hoc ones as they finish (一事一评), annual ones once
     their year is over (the yearly batch). Round ids are uuid5 of the pledge id, so a second run, a second
     scheduler or a replayed queue opens nothing twice. Each round carries the causing pledge event's ids."""
-    queue_annual(rt, "year < ?", [rt.app.today().year])
+    queue_annual(rt.db, "year < ?", [rt.app.today().year])
     opened = 0
     for row in rt.db.query("SELECT * FROM ev_to_open WHERE opened_round IS NULL ORDER BY queued_at, pledge_id"):
         correlation_id.set(row["correlation_id"])

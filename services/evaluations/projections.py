@@ -3,9 +3,10 @@ that need a round (P7). Handlers are pure SQL; jobs turn "to open" rows into com
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from shared.db import Tx
+from shared.db import Database, Tx
 from shared.envelope import Envelope
 from shared.projection import Projection, handles
 
@@ -198,3 +199,18 @@ def result_row(r: dict) -> dict:
     for key in ("participation", "modes"):
         r[key] = json.loads(r[key]) if r.get(key) else None
     return r
+
+
+def queue_annual(db: Database, where: str, params: list) -> int:
+    """P7: annual pledges that reached fulfilment (publicised, completed, unfulfilled) get their yearly round.
+    Queued rows become rounds in the next job run (jobs.open_pledge_rounds); queuing twice changes nothing."""
+    rows = db.query(
+        f"SELECT pledge_id, last_event_id, correlation_id FROM ev_pledges WHERE kind = 'annual' AND "
+        f"state IN ('publicised', 'completed', 'unfulfilled') AND {where}",
+        params,
+    )
+    at = dt.datetime.now(dt.UTC).isoformat()
+    with db.transaction() as tx:
+        for r in rows:
+            queue(tx, r["pledge_id"], r["last_event_id"], r["correlation_id"], at)
+    return len(rows)

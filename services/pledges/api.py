@@ -9,10 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query
 from pydantic import Field
 
-from shared.api import MAX_TEXT, Caller, Command, Paging
+from shared.api import MAX_TEXT, Caller, Command, Paging, YearFilter
 from shared.auth import require_scope, require_sees
-from shared.errors import Invalid
-from shared.scope import Scope, ScopeError
+from shared.scope import parse_scope
 from shared.service import ServiceRuntime
 
 from .application import PledgesApp
@@ -172,7 +171,7 @@ def routes(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
         kind: str | None = None,
         member: str | None = None,
         overdue: bool | None = None,
-        year: int | None = None,
+        year: YearFilter = None,
     ) -> dict:
         require_sees(who, rt.directory.position(org_id))
         rows = ledger_rows(
@@ -192,12 +191,9 @@ def routes(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
         kind: str | None = None,
         member: str | None = None,
         overdue: bool | None = None,
-        year: int | None = None,
+        year: YearFilter = None,
     ) -> dict:
-        try:
-            parsed = Scope.parse(scope)
-        except ScopeError as exc:
-            raise Invalid(str(exc), slug="scope") from None
+        parsed = parse_scope(scope)
         require_scope(who, parsed)
         where, params = parsed.sql_filter()
         return app.ledger_as_seen_by(
