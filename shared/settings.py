@@ -10,8 +10,35 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+RATE_LIMITS = {  # name: (requests, window in seconds); what each counts: the rate_limits setting below
+    "ballot": (30, 60.0),
+    "vote": (10, 600.0),
+    "objection": (5, 3600.0),
+}
+
+
+def parse_rate_limits(spec: str) -> dict[str, tuple[int, float]]:
+    """``"objection=10/3600,ballot=60/60"`` → the limits it names; ValueError saying which part is wrong."""
+    limits: dict[str, tuple[int, float]] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        name, _, rest = part.partition("=")
+        count, _, window = rest.partition("/")
+        try:
+            limit, window_s = int(count), float(window)
+        except ValueError:
+            limit = window_s = 0
+        if name.strip() not in RATE_LIMITS or limit < 1 or not window_s > 0:
+            raise ValueError(
+                f"rate limit {part!r}: write name=requests/seconds with a name of {', '.join(RATE_LIMITS)}, "
+                "a whole number of requests ≥ 1 and a window > 0 seconds (e.g. objection=5/3600)"
+            )
+        limits[name.strip()] = (limit, window_s)
+    return limits
 
 
 class Settings(BaseSettings):
@@ -59,8 +86,24 @@ class Settings(BaseSettings):
         "6378757a792d6465762d61756469742d7369676e696e672d6b65792d30303030",
         description="Ed25519 private key seed (64 hex chars) that signs audit checkpoints; change it in production",
     )
+    rate_limits: str = Field(
+        ",".join(f"{name}={n}/{w:g}" for name, (n, w) in RATE_LIMITS.items()),
+        description="Limits of the anonymous public endpoints, `name=requests/seconds,…` (names left out keep "
+        "their default), shared by all processes through the store: ballot = rating forms (each issues a "
+        "ballot) per client address, vote = votes per device, objection = 公示 objections per client address",
+    )
     log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
     log_level: str = Field("INFO", description="Log level")
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _rate_limits_parse(cls, spec: str) -> str:
+        parse_rate_limits(spec)
+        return spec
+
+    def rate_limit(self, name: str) -> tuple[int, float]:
+        """(requests, window in seconds) of the limit ``name``: ``CXZY_RATE_LIMITS``, else its default."""
+        return parse_rate_limits(self.rate_limits).get(name) or RATE_LIMITS[name]
 
     def as_env(self) -> dict[str, str]:
         """These settings as ``CXZY_*`` variables: what a process started from this one must be given."""

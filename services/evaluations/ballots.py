@@ -7,8 +7,13 @@
   ballot table cannot let a token vote twice.
 - A device cookie (random, per browser) is hashed per round: the same device voting again with a new
   ballot is refused as a duplicate (409).
-- Rate limits per client IP are kept **in memory, per process** (a sliding window): enough for one
-  instance; several instances behind a balancer each count separately.
+- Rate limits (``CXZY_RATE_LIMITS``; shared/ratelimit.py counts them in the service's store, so all its
+  processes share them) count what an abuse costs, not people: one office NAT is many citizens.
+  Opening the form issues a ballot, so forms are limited per client address and minute (``ballot``,
+  30/60 s: more citizens than a service hall sees in a minute; one refused may open it again a minute
+  later). Votes are limited per device (``vote``, 10/600 s), counted only once the ballot checks out,
+  so made-up ballots write nothing. Votes are not limited per address: each needs a ballot, and
+  ballots are. One person one vote rests on the ballot and the device cookie, never on a limit.
 - Comments stay in this service's own table; they never go on the bus, in a header or a log.
 """
 
@@ -56,7 +61,10 @@ def round_of(settings: Settings, token: str) -> uuid.UUID:
         round_id = None
     if round_id is None or not hmac.compare_digest(mac, _mac(settings, f"period:{round_id}")[:32]):
         raise Forbidden(
-            "this rating link is not valid", slug="bad-link", title_zh="评议链接无效", title_en="Invalid rating link"
+            "this rating link is not valid",
+            slug="bad-link",
+            title_zh="评议链接无效，请重新扫描窗口张贴的二维码",
+            title_en="Invalid rating link; scan the QR code at the window again",
         )
     return round_id
 
@@ -88,7 +96,10 @@ def check_ballot(db: Database, round_id: uuid.UUID, token: str) -> str:
     row = db.one("SELECT round_id, used_at FROM ev_ballots WHERE token_hash = ?", [token_hash(token)])
     if row is None or row["round_id"] != str(round_id):
         raise Forbidden(
-            "unknown ballot token", slug="bad-ballot", title_zh="投票凭证无效", title_en="Invalid ballot token"
+            "unknown ballot token",
+            slug="bad-ballot",
+            title_zh="投票凭证无效，请重新打开评议链接后再投票",
+            title_en="Invalid ballot token; open the rating link again and vote",
         )
     if row["used_at"]:
         raise Refused(

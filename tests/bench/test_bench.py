@@ -42,6 +42,7 @@ async def test_history_is_a_valid_chain_and_fanout_reads_exactly_each_subtree(hi
             for m in await sub.fetch(500, timeout=5):
                 env = Envelope.from_message(m.headers, m.data)
                 CONTRACT.validate(env)
+                assert "originator_topic" not in env.data  # the contract's fields only (issue 16)
                 assert env.prevhash == prev and env.verify_link() and env.sequence == seen + 1
                 prev, seen = env.hash, seen + 1
                 for scope in shares:
