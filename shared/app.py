@@ -21,6 +21,7 @@ from .errors import Problem, validation_problem
 from .feed import feed_response
 from .logging import configure, log
 from .middleware import CorrelationAndLimits, problem_response
+from .pages import problem_page
 from .service import Role, ServiceRuntime
 from .settings import Settings
 
@@ -28,6 +29,12 @@ INDEX_STYLE = (
     'body{font-family:system-ui,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0 auto;max-width:40rem;'
     "padding:1rem;line-height:1.6}h1{color:#b0191e;font-size:1.5rem}h2{font-size:1.1rem}.en{color:#666;font-size:.9em}"
 )
+
+
+HTTP_TITLES = {
+    404: ("页面或接口不存在，请核对地址", "No such page or endpoint; check the address"),
+    405: ("该地址不支持此请求方法，请核对接口文档 /docs", "Method not allowed here; see /docs"),
+}
 
 
 def served() -> FastAPI:
@@ -69,21 +76,30 @@ def create_app(
     app.add_middleware(CorrelationAndLimits)
     add_docs(app)
 
+    pages = tuple(f"/{rt.name}/" for rt in runtimes if rt.spec.pages)
+
+    def answer(request: Request, problem: Problem):
+        """People on a public page get a page (a phone shows it), programs get problem+json."""
+        if request.url.path.startswith(pages):
+            return problem_page(problem)
+        return problem_response(problem, request)
+
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem):
         if exc.status >= 500:
             log("api").error("server problem", path=request.url.path, detail=exc.detail)
-        return problem_response(exc, request)
+        return answer(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError):
-        return problem_response(validation_problem(exc.errors()), request)  # a sentence per field, zh and en
+        return answer(request, validation_problem(exc.errors()))  # a sentence per field, zh and en
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException):
-        p = Problem(str(exc.detail), slug=f"http-{exc.status_code}", title_zh="请求无法处理", title_en="HTTP error")
+        zh, en = HTTP_TITLES.get(exc.status_code, ("请求无法处理，请核对地址和请求方法", "Request cannot be handled"))
+        p = Problem(str(exc.detail), slug=f"http-{exc.status_code}", title_zh=zh, title_en=en)
         p.status = exc.status_code
-        return problem_response(p, request)
+        return answer(request, p)
 
     for rt in runtimes:
         _add_feed(app, rt)
@@ -122,7 +138,7 @@ def create_app(
             for rt in runtimes
             if rt.spec.routes
         )
-        public_list = f"<h2>公开页面 <span class=\"en\">Public pages</span></h2><ul>{public}</ul>" if public else ""
+        public_list = f'<h2>公开页面 <span class="en">Public pages</span></h2><ul>{public}</ul>' if public else ""
         return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>创先争优长效机制 cxzy</title><style>{INDEX_STYLE}</style></head>

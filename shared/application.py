@@ -79,15 +79,16 @@ class ServiceApplication(Application):
         """The org's position now, from this service's directory replica (NotFound if unknown)."""
         return self.directory.position(org_id).as_dict()
 
-    def load(self, aggregate_id: UUID, what: str = "aggregate") -> Any:
+    def load(self, aggregate_id: UUID, what: str = "record", what_zh: str = "记录") -> Any:
+        """The aggregate, or 404 naming ``what`` (in English and Chinese) with the id to check."""
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(
                 f"{what} {aggregate_id} not found",
                 slug=f"{what}-not-found",
-                title_zh="对象不存在",
-                title_en=f"{what.capitalize()} not found",
+                title_zh=f"{what_zh}不存在：没有编号为 {aggregate_id} 的{what_zh}，请核对编号",
+                title_en=f"{what.capitalize()} not found: there is no {what} {aggregate_id}; check the id",
             ) from None
 
     def exists(self, aggregate_id: UUID) -> bool:

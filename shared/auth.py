@@ -110,16 +110,30 @@ def verify_token(settings: Settings, token: str) -> Identity:
         kid = jwt.get_unverified_header(token).get("kid")
         secret = dict(_keys(settings)).get(kid or "")
         if secret is None:
-            raise Unauthorized("token signed with an unknown key", title_zh="令牌密钥未知")
+            raise Unauthorized(
+                "token signed with an unknown key",
+                title_zh="令牌的签名密钥未知，请重新获取令牌",
+                title_en="Token signed with an unknown key; get a new token",
+            )
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
         role = claims.get("role")
         if role not in ROLES:
-            raise Unauthorized(f"unknown role {role!r}", title_zh="令牌角色无效")
+            raise Unauthorized(
+                f"unknown role {role!r}",
+                title_zh="令牌中的角色无效，请重新获取令牌",
+                title_en="Token carries an unknown role; get a new token",
+            )
         scopes = tuple(Scope.parse(s) for s in claims.get("scopes", []))
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("token expired", title_zh="令牌已过期", title_en="Token expired") from None
+        raise Unauthorized(
+            "token expired", title_zh="令牌已过期，请重新获取令牌", title_en="Token expired; get a new token"
+        ) from None
     except (jwt.InvalidTokenError, ScopeError) as exc:
-        raise Unauthorized(f"invalid token: {exc}", title_zh="令牌无效", title_en="Invalid token") from None
+        raise Unauthorized(
+            f"invalid token: {exc}",
+            title_zh="令牌无效，请检查是否完整复制，或重新获取令牌",
+            title_en="Invalid token; check it was copied whole, or get a new token",
+        ) from None
     return Identity(sub=str(claims["sub"]), role=role, scopes=scopes, org=claims.get("org"), claims=claims)
 
 
@@ -129,8 +143,8 @@ def require_sees(who: Identity, position: Position, *also: Position) -> None:
     if who.role == "downstream" or not any(who.sees(p) for p in (position, *also)):
         raise refuse(
             who,
-            f"org {position.org_id} is outside your scope",
-            f"组织 {position.org_id} 不在您的管辖范围内",
+            f"org {position.org_id} is outside your scope; work only with orgs inside it",
+            f"组织 {position.org_id} 不在您的管辖范围内，请只查看或办理您管辖范围内的组织",
             org=position.org_id,
         )
 
@@ -179,26 +193,53 @@ def sees_subtree(who: Identity, scope: Scope) -> bool:
 
 def require_scope(who: Identity, scope: Scope) -> None:
     if who.role == "downstream" or not any(scope.within(s) for s in who.scopes):
-        raise refuse(who, f"scope {scope} is outside your scopes", f"范围 {scope} 超出您的管辖范围", scope=str(scope))
+        raise refuse(who, *outside_scope(who, scope), scope=str(scope))
 
 
-def require_secretary(who: Identity, org_id: str) -> None:
-    """The base org acts through its secretary (审核、公开、督促、设岗定责)."""
+def outside_scope(who: Identity, scope: Scope) -> tuple[str, str]:
+    """Why ``scope`` is refused to ``who``, and which scopes to ask for instead (en, zh)."""
+    held = [str(s) for s in who.scopes]
+    if not held:
+        return (
+            f"scope {scope} is outside your scopes: you hold none; this is for superiors, org depts and auditors",
+            f"范围 {scope} 超出您的管辖范围：您没有管辖范围，此项查询只对上级党组织、组织部门和审计开放",
+        )
+    return (
+        f"scope {scope} is outside your scopes; ask for {' or '.join(held)} or a scope within it",
+        f"范围 {scope} 超出您的管辖范围，请改用 {'、'.join(held)} 或其下级范围",
+    )
+
+
+DOING = ("办理此事项", "do this")  # what a refusal says the caller may not do, unless the caller names it
+
+
+def require_secretary(who: Identity, org_id: str, doing: tuple[str, str] = DOING) -> None:
+    """The base org acts through its secretary (审核、公开、督促、设岗定责); ``doing`` names the act (zh, en)."""
     if not (who.role == "secretary" and who.org == org_id):
         raise refuse(
-            who, f"only the secretary of {org_id} may do this", f"只有 {org_id} 的党组织书记可以操作", org=org_id
+            who,
+            f"only the secretary of {org_id} may {doing[1]}; ask the secretary",
+            f"只有 {org_id} 的党组织书记可以{doing[0]}，请由该党组织书记办理",
+            org=org_id,
         )
 
 
-def require_member_or_secretary(who: Identity, org_id: str, member_ids: list[str]) -> None:
+def require_member_or_secretary(
+    who: Identity,
+    org_id: str,
+    member_ids: list[str],
+    members: tuple[str, str] = ("承诺人", "the pledging members"),
+    doing: tuple[str, str] = DOING,
+) -> None:
+    """The ``members`` themselves (``member_ids``, named in zh and en) or their org's secretary."""
     if who.role == "secretary" and who.org == org_id:
         return
     if who.role == "member" and who.org == org_id and who.sub in member_ids:
         return
     raise refuse(
         who,
-        "only the pledging members or their org's secretary may do this",
-        "只有承诺人或所在党组织书记可以操作",
+        f"only {members[1]} or the secretary of {org_id} may {doing[1]}",
+        f"只有{members[0]}本人或 {org_id} 的党组织书记可以{doing[0]}",
         org=org_id,
     )
 
@@ -212,17 +253,27 @@ def require_authority(
     require_scope(who, scope)
 
 
-def require_leading(who: Identity, position: Position, leading_hierarchy: str) -> None:
+HIERARCHIES_ZH = {"local": "属地", "vertical": "垂直"}
+
+
+def require_leading(
+    who: Identity, position: Position, leading_hierarchy: str, doing: tuple[str, str] = ("作出决定", "decide")
+) -> None:
     """H3: only the leading superior decides; a guiding one sees but is refused with that reason."""
     if who.leads(position, leading_hierarchy):
         return
+    org, hierarchy_zh = position.org_id, HIERARCHIES_ZH.get(leading_hierarchy, leading_hierarchy)
     if who.guides(position, leading_hierarchy):
         raise refuse(
             who,
-            f"you guide {position.org_id} but do not lead it (H3): only the {leading_hierarchy} hierarchy decides",
-            f"您对 {position.org_id} 是指导关系而非领导关系 (H3)，不能决定",
-            org=position.org_id,
+            f"you guide {org} but do not lead it (H3): only its leading superior in the {leading_hierarchy} "
+            f"hierarchy may {doing[1]}",
+            f"您对 {org} 只有指导关系、没有领导关系 (H3)，不能{doing[0]}；请由其{hierarchy_zh}领导体系的上级党组织办理",
+            org=org,
         )
     raise refuse(
-        who, f"you do not lead {position.org_id} (H3)", f"您不是 {position.org_id} 的领导上级 (H3)", org=position.org_id
+        who,
+        f"you do not lead {org} (H3): only its leading superior may {doing[1]}",
+        f"您不是 {org} 的领导上级 (H3)，不能{doing[0]}；请由领导该组织的上级党组织办理",
+        org=org,
     )

@@ -161,7 +161,7 @@ def exemplar_view(e: Exemplar) -> dict:
 def routes(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     app = rt.app
     router = APIRouter()
-    objections = limiter_for(rt, "objections", limit=20)  # shared with the 公示 page's form
+    objections = limiter_for(rt, "objection")  # per client address, shared with the 公示 page's form
 
     def named(rows: list[dict]) -> list[dict]:
         return [r | {"nominee_name": app.nominee_name(r["nominee_type"], r["nominee_id"], r["org_id"])} for r in rows]

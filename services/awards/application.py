@@ -22,15 +22,15 @@ from shared.auth import (
     sees_subtree,
 )
 from shared.directory.replica import OrgRecord
-from shared.errors import Invalid, Refused, broken_rule
+from shared.errors import broken_rule, invalid, not_found
 from shared.scope import Scope, parse_scope
 
 from .campaign import Campaign
 from .domain import SUBJECTS, leading_chain
 from .eligibility import assess
-from .exemplars import LEARNERS, Exemplar, Study, exemplar_id
+from .exemplars import LEARNERS, Exemplar, Study, exemplar_id, unknown_learner
 from .facts import Facts
-from .nomination import Nomination
+from .nomination import Nomination, ineligible
 
 DECIDERS = ("superior", "org_admin")
 
@@ -62,9 +62,12 @@ class AwardsApp(ServiceApplication):
         require_scope(actor, parsed)
         opener = self._org(opener_org_id)
         if opener.leading_hierarchy != parsed.hierarchy or not parsed.contains(opener.position):
-            raise Invalid(
-                f"{opener_org_id} is not an org of the {parsed} subtree in its leading hierarchy (H3)",
-                slug="campaign-opener",
+            raise invalid(
+                "campaign-opener",
+                f"发起组织 {opener_org_id} 不在范围 {parsed} 内，或不属于该范围的领导体系 (H3)；"
+                "请填写该范围内发起表彰的党委",
+                f"{opener_org_id} is not an org of the {parsed} subtree in its leading hierarchy (H3); "
+                "name the committee of that scope",
             )
         campaign = Campaign.open(
             org=opener.position.as_dict(),
@@ -86,7 +89,14 @@ class AwardsApp(ServiceApplication):
         return campaign.id
 
     def campaign(self, campaign_id: UUID | str) -> Campaign:
-        return self.load(UUID(str(campaign_id)), "campaign")
+        found = self.load(UUID(str(campaign_id)), "campaign", "表彰活动")
+        if not isinstance(found, Campaign):  # another aggregate's id
+            raise not_found(
+                "campaign-not-found",
+                f"表彰活动不存在：没有编号为 {campaign_id} 的表彰活动，请核对编号",
+                f"Campaign not found: there is no campaign {campaign_id}; check the id",
+            )
+        return found
 
     # reading (H4, E6) -------------------------------------------------------------------------------
     def require_sees_campaign(self, who: Identity, campaign: Campaign) -> None:
@@ -126,7 +136,9 @@ class AwardsApp(ServiceApplication):
     def _require_decider(self, actor: Identity) -> None:
         if actor.role not in DECIDERS:
             raise refuse(
-                actor, "only a superior or an organisation department may do this", "只有上级党组织或组织部门可以操作"
+                actor,
+                "only a superior or an organisation department may open a campaign",
+                "只有上级党组织或组织部门可以发起表彰活动",
             )
 
     def _require_authority(self, actor: Identity, campaign: Campaign) -> None:
@@ -134,8 +146,8 @@ class AwardsApp(ServiceApplication):
         require_authority(
             actor,
             Scope.parse(campaign.scope),
-            "only the campaign's opening authority may do this",
-            "只有开展表彰活动的党组织可以操作",
+            "only the campaign's opening authority (a superior or org dept holding its scope) may do this",
+            f"只有发起本表彰活动的上级党组织或组织部门（管辖 {campaign.scope}）可以办理此事项",
         )
 
     def record_override(
@@ -164,7 +176,11 @@ class AwardsApp(ServiceApplication):
 
     def _nominee_org(self, nominee_type: str, nominee_id: str) -> OrgRecord:
         if nominee_type not in SUBJECTS:
-            raise Invalid(f"nominee_type must be one of {list(SUBJECTS)}", slug="nominee-type")
+            raise invalid(
+                "nominee-type",
+                f"推荐对象类型无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in SUBJECTS.items())} 之一",
+                f"Unknown nominee_type; choose one of {', '.join(SUBJECTS)}",
+            )
         if nominee_type == "org":
             return self._org(nominee_id)
         return self._org(self.directory.member(nominee_id).org_id)
@@ -174,11 +190,12 @@ class AwardsApp(ServiceApplication):
         the nominee and the campaign's scope where the directory has a leading org — ending at the campaign."""
         hierarchy = org.leading_hierarchy
         if scope.hierarchy != hierarchy or not scope.contains(org.position):
-            raise Refused(
-                f"{org.org_id} is led by the {hierarchy} hierarchy and is outside this campaign's {scope} (H3)",
-                slug="outside-campaign",
-                title_zh=f"{org.org_id} 不在本表彰活动的领导体系范围内 (H3)",
-                title_en="Nominee outside the campaign's leading hierarchy (H3)",
+            raise broken_rule(
+                "outside-campaign",
+                f"{org.org_id} 不在本表彰活动的领导体系范围（{scope}）内 (H3)，不能在本活动中推荐；"
+                "请在领导它的体系发起的表彰活动中推荐",
+                f"{org.org_id} is led by the {hierarchy} hierarchy and is outside this campaign's {scope} (H3); "
+                "nominate it in a campaign of its leading hierarchy",
             )
         path = org.position.local if hierarchy == "local" else org.position.vertical
         return leading_chain(
@@ -198,7 +215,7 @@ class AwardsApp(ServiceApplication):
         """The base org's secretary puts forward the org itself or one of its members (A3)."""
         campaign = self.campaign(campaign_id)
         org = self._nominee_org(nominee_type, nominee_id)
-        require_secretary(actor, org.org_id)
+        require_secretary(actor, org.org_id, ("推荐申报", "nominate"))
         nomination = Nomination.nominate(
             campaign=campaign,
             org=org.position.as_dict(),
@@ -223,18 +240,18 @@ class AwardsApp(ServiceApplication):
         return nomination.id
 
     def nomination(self, nomination_id: UUID | str) -> Nomination:
-        return self.load(UUID(str(nomination_id)), "nomination")
+        return self.load(UUID(str(nomination_id)), "nomination", "推荐对象")
 
     def _require_level(self, actor: Identity, n: Nomination) -> None:
         """H3: a leading superior of the nominee, acting at the level the nomination is waiting at."""
         org = self._org(n.org_id)
         level = Scope.parse(n.level or n.levels[-1])
-        require_leading(actor, org.position, level.hierarchy)
+        require_leading(actor, org.position, level.hierarchy, ("审议该推荐", "decide on it"))
         if n.level is not None and level not in actor.scopes:
             raise refuse(
                 actor,
-                f"the nomination is waiting at {level}, not at your level",
-                f"该推荐对象正待 {level} 层级审议，不在您的层级",
+                f"the nomination is waiting at {level}, not at your level; it reaches you when passed on",
+                f"该推荐对象正待 {level} 层级审议，尚未到您的层级；请待其逐级上报后再审议",
                 nomination=str(n.id),
             )
 
@@ -250,14 +267,7 @@ class AwardsApp(ServiceApplication):
         campaign = self.campaign(n.campaign_id)
         verdict = self.eligibility(campaign, n.title, n.nominee_type, n.nominee_id, n.org_id)
         if not verdict["eligible"] and not verdict["override"]:
-            reasons = "；".join(verdict["reasons"])
-            raise Refused(
-                f"Not eligible any more (A4): {reasons}",
-                slug="ineligible",
-                title_zh=f"已不符合推荐条件 (A4)：{reasons}",
-                title_en="Not eligible (A4)",
-                reasons=verdict["reasons"],
-            )
+            raise ineligible(verdict["reasons"], "已不符合推荐条件", "Not eligible any more")
         n.shortlist(campaign, actor.sub, comment, self.today(), stamp, trace)
         self.save(n, campaign)
         return n
@@ -324,20 +334,23 @@ class AwardsApp(ServiceApplication):
     def select_exemplar(self, actor: Identity, nomination_id: UUID, citation: str) -> UUID:
         honour = self.nomination(nomination_id)
         org = self._org(honour.org_id)
-        require_leading(actor, org.position, org.leading_hierarchy)
+        require_leading(actor, org.position, org.leading_hierarchy, ("选树先进典型", "select an exemplar"))
         exemplar = Exemplar.select(
             honour=honour, citation=citation, by=actor.sub, org=org.position.as_dict(), trace=self.trace()
         )
-        self.save_new(exemplar, broken_rule("already-exemplar", "该对象已是先进典型", "Already an exemplar"))
+        self.save_new(
+            exemplar,
+            broken_rule("already-exemplar", "该对象已是先进典型，无需重复选树", "Already an exemplar; select it once"),
+        )
         return exemplar.id
 
     def exemplar(self, exemplar_uuid: UUID | str) -> Exemplar:
-        return self.load(UUID(str(exemplar_uuid)), "exemplar")
+        return self.load(UUID(str(exemplar_uuid)), "exemplar", "先进典型")
 
     def promote(self, actor: Identity, exemplar_uuid: UUID, kind: str, headline: str, on: dt.date) -> Exemplar:
         e = self.exemplar(exemplar_uuid)
         org = self._org(e.org_id)
-        require_leading(actor, org.position, org.leading_hierarchy)
+        require_leading(actor, org.position, org.leading_hierarchy, ("宣传先进典型", "promote it"))
         e.promote(kind, headline, on, actor.sub, org.position.as_dict(), self.trace())
         self.save(e)
         return e
@@ -346,15 +359,17 @@ class AwardsApp(ServiceApplication):
         self, actor: Identity, exemplar_uuid: UUID, *, learner_type: str, learner_id: str, form: str, on: dt.date | None
     ) -> UUID:
         """学先进: an org (by its secretary) or a member (themself or their secretary) learnt from an exemplar."""
-        e = self.exemplar(exemplar_uuid)
         if learner_type not in LEARNERS:
-            raise Invalid(f"learner_type must be one of {list(LEARNERS)}", slug="learner-type")
+            raise unknown_learner()
+        recording = ("登记学习", "record the study")
         if learner_type == "member":
             learner_org = self.directory.member(learner_id).org_id
-            require_member_or_secretary(actor, learner_org, [learner_id])
+            learner = ("学习的党员", "the member who learnt")
+            require_member_or_secretary(actor, learner_org, [learner_id], members=learner, doing=recording)
         else:
             learner_org = self._org(learner_id).org_id
-            require_secretary(actor, learner_org)
+            require_secretary(actor, learner_org, recording)
+        e = self.exemplar(exemplar_uuid)  # who may record comes first: a stranger learns nothing of the exemplar
         today = self.today()
         study = Study.record(
             exemplar=e,

@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid
+from shared.errors import invalid
 
 from .domain import KINDS, PHASES, STANDARD_TITLES, SUBJECTS, override_key, refuse
 
@@ -18,21 +18,39 @@ def check_titles(titles: list[dict]) -> list[dict]:
     """A1: the standard titles plus local ones (a local title says whether it honours orgs or members),
     each with a quota ≥ 1; names unique."""
     if not titles:
-        raise Invalid("a campaign has at least one title (A1)", slug="campaign-titles")
+        raise invalid(
+            "campaign-titles",
+            f"表彰活动至少须设一个表彰称号，如 {'、'.join(STANDARD_TITLES)}",
+            f"A campaign has at least one title, e.g. {', '.join(STANDARD_TITLES)} (A1)",
+        )
     clean: list[dict] = []
     for t in titles:
         name = str(t.get("name") or "").strip()
         subject = t.get("subject") or STANDARD_TITLES.get(name)
         if not name or subject not in SUBJECTS:
-            raise Invalid(f"title {name!r}: a local title says its subject, org or member (A1)", slug="campaign-titles")
+            raise invalid(
+                "campaign-titles",
+                f"称号「{name}」须写明名称，自设称号还须写明表彰对象（subject：org 党组织或 member 党员）",
+                f"Title {name!r}: name it, and say whom a local title honours (subject: org or member) (A1)",
+            )
         if name in STANDARD_TITLES and STANDARD_TITLES[name] != subject:
-            raise Invalid(f"{name} honours a {STANDARD_TITLES[name]} (A1)", slug="campaign-titles")
+            raise invalid(
+                "campaign-titles",
+                f"「{name}」表彰的是{SUBJECTS[STANDARD_TITLES[name]]}，请改正 subject 或删去该字段",
+                f"{name} honours a {STANDARD_TITLES[name]}: correct subject or leave it out (A1)",
+            )
         quota = t.get("quota")
         if not isinstance(quota, int) or quota < 1:
-            raise Invalid(f"title {name}: the quota is a whole number ≥ 1", slug="campaign-quota")
+            raise invalid(
+                "campaign-quota",
+                f"称号「{name}」的名额（quota）须为不小于 1 的整数",
+                f"Title {name}: the quota is a whole number ≥ 1",
+            )
         clean.append({"name": name, "subject": subject, "quota": quota})
     if len({t["name"] for t in clean}) != len(clean):
-        raise Invalid("title names are unique within a campaign", slug="campaign-titles")
+        raise invalid(
+            "campaign-titles", "同一表彰活动中的称号不能重名，请合并或改名", "Title names are unique within a campaign"
+        )
     return clean
 
 
@@ -41,11 +59,17 @@ def check_timetable(
 ) -> None:
     """Nomination, then level-by-level recommendation, then 公示 (A5), then the grant (A6)."""
     if nomination_until < today:
-        raise Invalid("the nomination period is already over", slug="campaign-timetable")
+        raise invalid(
+            "campaign-timetable",
+            f"推荐申报截止日期 {nomination_until} 已过，请定在今天（{today}）或以后",
+            f"The nomination deadline {nomination_until} is past; set it to today ({today}) or later",
+        )
     if not nomination_until < publicity_from <= publicity_until < grant_on:
-        raise Invalid(
-            "the timetable runs nomination_until < publicity_from ≤ publicity_until < grant_on (A5)",
-            slug="campaign-timetable",
+        raise invalid(
+            "campaign-timetable",
+            "日程须依次为：推荐申报截止（nomination_until）早于公示开始（publicity_from），公示开始不晚于公示结束"
+            "（publicity_until），公示结束早于表彰日期（grant_on），请调整日期",
+            "The timetable runs nomination_until < publicity_from ≤ publicity_until < grant_on (A5); adjust the dates",
         )
 
 
@@ -151,9 +175,13 @@ class Campaign(Aggregate):
         today: dt.date,
     ) -> Campaign:
         if not name.strip():
-            raise Invalid("a campaign has a name", slug="campaign-name")
+            raise invalid("campaign-name", "请填写表彰活动名称", "Give the campaign a name")
         if kind not in KINDS:
-            raise Invalid(f"kind must be one of {list(KINDS)} (A1)", slug="campaign-kind")
+            raise invalid(
+                "campaign-kind",
+                f"表彰类型无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in KINDS.items())} 之一",
+                f"Unknown kind; choose one of {', '.join(KINDS)} (A1)",
+            )
         check_timetable(nomination_until, publicity_from, publicity_until, grant_on, today)
         return cls._create(
             cls.Opened,
@@ -185,20 +213,40 @@ class Campaign(Aggregate):
             return "publicity"
         return "awaiting_grant"
 
-    def expect_phase(self, today: dt.date, *phases: str, action: str) -> None:
+    def timetable_zh(self) -> str:
+        return (
+            f"推荐申报至 {self.nomination_until}，公示 {self.publicity_from} 至 {self.publicity_until}，"
+            f"表彰 {self.grant_on}"
+        )
+
+    def expect_phase(self, today: dt.date, *phases: str, action: str, action_en: str) -> None:
         phase = self.phase(today)
         if phase not in phases:
             raise refuse(
                 "campaign-phase",
-                f"表彰活动当前处于「{PHASES[phase]}」阶段，不能{action}",
-                f"The campaign is in its {phase} phase; {action} is not possible now",
+                f"表彰活动当前处于「{PHASES[phase]}」阶段，不能{action}；{action}须在"
+                f"「{'、'.join(PHASES[p] for p in phases)}」阶段办理（日程：{self.timetable_zh()}）",
+                f"The campaign is in its {phase} phase; {action_en} only in the {' or '.join(phases)} phase",
                 phase=phase,
             )
 
     def title(self, name: str) -> dict:
         if name not in self.titles:
-            raise Invalid(f"the campaign has no title {name!r}; it has {', '.join(self.titles)}", slug="unknown-title")
+            raise invalid(
+                "unknown-title",
+                f"本表彰活动没有「{name}」称号，请从 {'、'.join(self.titles)} 中选择",
+                f"The campaign has no title {name!r}; choose one of {', '.join(self.titles)}",
+            )
         return self.titles[name]
+
+    def expect_subject(self, title: str, nominee_type: str) -> None:
+        subject = self.title(title)["subject"]
+        if subject != nominee_type:
+            raise invalid(
+                "nominee-type",
+                f"「{title}」表彰的是{SUBJECTS[subject]}，请把 nominee_type 改为 {subject}",
+                f"{title} honours a {subject}: set nominee_type to {subject}",
+            )
 
     def override_for(self, title: str, nominee_type: str, nominee_id: str) -> dict | None:
         return self.overrides.get(override_key(title, nominee_type, nominee_id))
@@ -215,11 +263,12 @@ class Campaign(Aggregate):
         org: dict,
         trace: dict,
     ) -> None:
-        self.expect_phase(today, "nominating", "recommending", action="记录资格特批")
-        if self.title(title)["subject"] != nominee_type:
-            raise Invalid(f"{title} honours a {self.titles[title]['subject']}", slug="nominee-type")
+        self.expect_phase(
+            today, "nominating", "recommending", action="记录资格特批", action_en="overrides are recorded"
+        )
+        self.expect_subject(title, nominee_type)
         if not reason:
-            raise Invalid("an override says why (A4)", slug="override-reason")
+            raise invalid("override-reason", "资格特批须写明理由 (A4)", "An override says why (A4)")
         self.trigger_event(
             self.OverrideRecorded,
             title=title,
@@ -237,8 +286,8 @@ class Campaign(Aggregate):
         if used >= quota:
             raise refuse(
                 "quota-full",
-                f"「{title}」名额已满（{used}/{quota}）",
-                f"The quota of {title} is full ({used}/{quota})",
+                f"「{title}」名额已满（已用 {used} 个，共 {quota} 个），不能再确定拟表彰对象",
+                f"The quota of {title} is full ({used}/{quota}); no more candidates",
                 quota=quota,
                 used=used,
             )
@@ -253,9 +302,17 @@ class Campaign(Aggregate):
         return [n for ids in self.shortlist.values() for n in ids]
 
     def grant(self, today: dt.date, by: str, granted: list[str], org: dict, trace: dict) -> None:
-        self.expect_phase(today, "awaiting_grant", action="表彰授予")
+        self.expect_phase(today, "awaiting_grant", action="表彰授予", action_en="the grant is made")
         if today < self.grant_on:
-            raise refuse("grant-date", f"表彰日期为 {self.grant_on}，尚未到期", f"The grant date is {self.grant_on}")
+            raise refuse(
+                "grant-date",
+                f"表彰日期为 {self.grant_on}，尚未到期，请于当天或以后再授予",
+                f"The grant date is {self.grant_on}; grant on or after it",
+            )
         if not granted:
-            raise refuse("no-candidates", "没有拟表彰对象", "There are no candidates to honour")
+            raise refuse(
+                "no-candidates",
+                "本活动没有拟表彰对象，无从授予；请先经逐级推荐确定拟表彰对象",
+                "There are no candidates to honour; shortlist some first",
+            )
         self.trigger_event(self.Granted, on=today.isoformat(), by=by, granted=granted, org=org, trace=trace)

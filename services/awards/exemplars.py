@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid
+from shared.errors import Invalid, invalid
 
 from .domain import NAMESPACE, refuse
 
@@ -89,12 +89,12 @@ class Exemplar(Aggregate):
         if honour.state != "granted":
             raise refuse(
                 "not-honoured",
-                "先进典型只能从已受表彰且未撤销的对象中选树 (A7)",
-                "Exemplars are selected from the honoured only (A7)",
+                "先进典型只能从已受表彰且未撤销的对象中选树，该对象尚未受表彰或已被撤销 (A7)",
+                "Exemplars are selected from the honoured only; this nominee is not (or no longer) honoured (A7)",
                 state=honour.state,
             )
         if not citation:
-            raise Invalid("an exemplar has a citation 推荐理由", slug="exemplar-citation")
+            raise invalid("exemplar-citation", "选树先进典型须写明推荐理由（citation）", "An exemplar has a citation")
         return cls._create(
             cls.Selected,
             id=exemplar_id(honour.id),
@@ -112,15 +112,23 @@ class Exemplar(Aggregate):
 
     def expect_active(self) -> None:
         if not self.active:
-            raise refuse("exemplar-withdrawn", "该先进典型已撤销", "This exemplar was withdrawn")
+            raise refuse(
+                "exemplar-withdrawn",
+                "该先进典型已随表彰撤销而撤销，不能再宣传或学习",
+                "This exemplar was withdrawn with its honour: no more promotion or study",
+            )
 
     def promote(self, kind: str, headline: str, on: dt.date, by: str, org: dict, trace: dict) -> None:
         """宣传 (A7): a report, a tour or a media item, dated."""
         self.expect_active()
         if kind not in PROMOTIONS:
-            raise Invalid(f"promotion kind must be one of {list(PROMOTIONS)} (A7)", slug="promotion-kind")
+            raise invalid(
+                "promotion-kind",
+                f"宣传形式无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in PROMOTIONS.items())} 之一",
+                f"Unknown promotion kind; choose one of {', '.join(PROMOTIONS)} (A7)",
+            )
         if not headline:
-            raise Invalid("a promotion item has a headline", slug="promotion-headline")
+            raise invalid("promotion-headline", "宣传条目须有标题（headline）", "A promotion item has a headline")
         self.trigger_event(self.Promoted, kind=kind, headline=headline, on=on.isoformat(), by=by, org=org, trace=trace)
 
     def withdraw(self, reason: str, org: dict, trace: dict) -> None:
@@ -161,13 +169,21 @@ class Study(Aggregate):
     ) -> Study:
         exemplar.expect_active()
         if learner_type not in LEARNERS:
-            raise Invalid(f"learner_type must be one of {list(LEARNERS)}", slug="learner-type")
+            raise unknown_learner()
         if form not in STUDY_FORMS:
-            raise Invalid(f"form must be one of {', '.join(STUDY_FORMS)} (A7)", slug="study-form")
+            raise invalid(
+                "study-form",
+                f"学习形式无效，请选择 {'、'.join(STUDY_FORMS)} 之一",
+                f"Unknown form; choose one of {', '.join(STUDY_FORMS)} (A7)",
+            )
         if on > today:
-            raise Invalid("a study is recorded after it happened", slug="study-date")
+            raise invalid(
+                "study-date",
+                f"学习日期 {on} 晚于今天，请在学习之后再登记",
+                f"The study date {on} is in the future; record a study after it happened",
+            )
         if learner_type == exemplar.nominee_type and learner_id == exemplar.nominee_id:
-            raise Invalid("an exemplar does not learn from itself", slug="study-self")
+            raise invalid("study-self", "先进典型本身无需登记向自己学习", "An exemplar does not learn from itself")
         return cls._create(
             cls.Recorded,
             id=uuid.uuid4(),
@@ -180,3 +196,11 @@ class Study(Aggregate):
             on=on.isoformat(),
             by=by,
         )
+
+
+def unknown_learner() -> Invalid:
+    return invalid(
+        "learner-type",
+        f"学习者类型无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in LEARNERS.items())} 之一",
+        f"Unknown learner_type; choose one of {', '.join(LEARNERS)}",
+    )

@@ -20,10 +20,10 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid
+from shared.errors import Refused, invalid
 
 from .campaign import Campaign
-from .domain import MAX_OPEN_OBJECTIONS, STATES, SUBJECTS, nomination_id, refuse
+from .domain import MAX_OPEN_OBJECTIONS, STATES, nomination_id, refuse
 
 
 class Nomination(Aggregate):
@@ -170,21 +170,18 @@ class Nomination(Aggregate):
         today: dt.date,
     ) -> Nomination:
         """A3: the base org puts the nominee forward; A4: ineligible without an override is refused."""
-        campaign.expect_phase(today, "nominating", action="推荐申报")
-        if campaign.title(title)["subject"] != nominee_type:
-            raise Invalid(f"{title} honours a {SUBJECTS[campaign.titles[title]['subject']]}", slug="nominee-type")
+        campaign.expect_phase(today, "nominating", action="推荐申报", action_en="nominations are made")
+        campaign.expect_subject(title, nominee_type)
         if not levels:
-            raise Invalid("a nomination climbs at least one leading level (A3)", slug="nomination-levels")
-        if not deeds:
-            raise Invalid("a nomination states the nominee's deeds 主要事迹 (A2)", slug="nomination-deeds")
-        if not eligibility["eligible"] and not eligibility.get("override"):
-            reasons = "；".join(eligibility["reasons"])
-            raise refuse(
-                "ineligible",
-                f"不符合推荐条件 (A4)：{reasons}",
-                f"Not eligible (A4): {reasons}",
-                reasons=eligibility["reasons"],
+            raise invalid(
+                "nomination-levels",
+                "推荐须至少经过一级领导该对象的上级党组织 (A3)，目录中找不到这样的层级；请核对组织目录",
+                "A nomination climbs at least one leading level (A3); the directory has none: check it",
             )
+        if not deeds:
+            raise invalid("nomination-deeds", "请写明推荐对象的主要事迹（deeds）(A2)", "State the nominee's deeds (A2)")
+        if not eligibility["eligible"] and not eligibility.get("override"):
+            raise ineligible(eligibility["reasons"], "不符合推荐条件", "Not eligible")
         return cls._create(
             cls.Nominated,
             id=nomination_id(campaign.id, title, nominee_type, nominee_id),
@@ -210,21 +207,23 @@ class Nomination(Aggregate):
     def at_top(self) -> bool:
         return self.level_index == len(self.levels) - 1
 
-    def _expect(self, *states: str, action: str) -> None:
+    def _expect(self, *states: str, action: str, action_en: str) -> None:
         if self.state not in states:
             allowed = "、".join(STATES[s] for s in states)
             raise refuse(
                 "nomination-state",
-                f"推荐对象当前为「{STATES[self.state]}」，只有「{allowed}」的才能{action}",
-                f"The nomination is {self.state}; only {'/'.join(states)} nominations can be {action}",
+                f"推荐对象当前为「{STATES[self.state]}」，只有「{allowed}」的推荐对象才能{action}，本次无需办理",
+                f"The nomination is {self.state}; only a {' or '.join(states)} nomination can be {action_en}",
                 state=self.state,
             )
 
     def pass_level(self, by: str, comment: str, org: dict, trace: dict) -> None:
-        self._expect("pending", "held", action="推荐上报")
+        self._expect("pending", "held", action="推荐上报", action_en="passed on")
         if self.at_top:
             raise refuse(
-                "top-level", "已到活动发起层级：请确定拟表彰对象（入围公示）", "At the top level: shortlist instead"
+                "top-level",
+                "已到活动发起层级，无需再上报：请确定为拟表彰对象（入围公示）",
+                "At the campaign's level there is nowhere to pass it on: shortlist it instead",
             )
         self.trigger_event(
             self.Passed,
@@ -237,27 +236,31 @@ class Nomination(Aggregate):
         )
 
     def hold(self, by: str, reason: str, org: dict, trace: dict) -> None:
-        self._expect("pending", action="暂缓")
+        self._expect("pending", action="暂缓", action_en="held")
         if not reason:
-            raise Invalid("a hold says why (A3)", slug="hold-reason")
+            raise invalid("hold-reason", "暂缓推荐须写明理由 (A3)", "A hold says why (A3)")
         self.trigger_event(self.Held, level=self.levels[self.level_index], by=by, reason=reason, org=org, trace=trace)
 
     def reject(self, by: str, reason: str, org: dict, trace: dict) -> None:
-        self._expect("pending", "held", action="不予推荐")
+        self._expect("pending", "held", action="不予推荐", action_en="rejected")
         if not reason:
-            raise Invalid("a rejection says why (A3)", slug="reject-reason")
+            raise invalid("reject-reason", "不予推荐须写明理由 (A3)", "A rejection says why (A3)")
         self.trigger_event(
             self.Rejected, level=self.levels[self.level_index], by=by, reason=reason, org=org, trace=trace
         )
 
     def shortlist(self, campaign: Campaign, by: str, comment: str, today: dt.date, org: dict, trace: dict) -> None:
         """The top level passes: the nominee becomes a candidate 拟表彰对象 and takes a quota place."""
-        self._expect("pending", "held", action="确定为拟表彰对象")
+        self._expect("pending", "held", action="确定为拟表彰对象", action_en="shortlisted")
         if not self.at_top:
             raise refuse(
-                "not-top-level", "尚未推荐到活动发起层级", "The nomination has not reached the campaign's level"
+                "not-top-level",
+                "尚未推荐到活动发起层级，不能确定为拟表彰对象；请先逐级推荐上报",
+                "The nomination has not reached the campaign's level; pass it on level by level first",
             )
-        campaign.expect_phase(today, "nominating", "recommending", action="确定拟表彰对象")
+        campaign.expect_phase(
+            today, "nominating", "recommending", action="确定拟表彰对象", action_en="candidates are shortlisted"
+        )
         quota = campaign.take_slot(self.title, str(self.id))
         self.trigger_event(
             self.Shortlisted,
@@ -271,13 +274,15 @@ class Nomination(Aggregate):
 
     # 公示 (A5) ------------------------------------------------------------------------------------------
     def raise_objection(self, campaign: Campaign, text: str, today: dt.date, org: dict, trace: dict) -> str:
-        self._expect("shortlisted", action="提出异议")
-        campaign.expect_phase(today, "publicity", action="提出异议")
+        self._expect("shortlisted", action="被提出异议", action_en="objected to")
+        campaign.expect_phase(today, "publicity", action="提出异议", action_en="objections are raised")
         if not text:
-            raise Invalid("an objection says what is wrong (A5)", slug="objection-text")
+            raise invalid("objection-text", "请写明异议的具体内容 (A5)", "Say what the objection is (A5)")
         if len(self.open_objections()) >= MAX_OPEN_OBJECTIONS:
             raise refuse(
-                "too-many-objections", "该对象待处理异议过多，请稍后再提", "Too many open objections; try later"
+                "too-many-objections",
+                "该对象待处理的异议过多，请稍后再提",
+                "Too many objections to this candidate await resolution; try again later",
             )
         objection_id = str(uuid.uuid4())
         self.trigger_event(self.ObjectionRaised, objection_id=objection_id, text=text, org=org, trace=trace)
@@ -292,11 +297,15 @@ class Nomination(Aggregate):
         """Upheld → the nominee is withdrawn and frees its quota place; dismissed → with the reason (A5)."""
         objection = self.objections.get(objection_id)
         if objection is None:
-            raise Invalid(f"no objection {objection_id} on this nomination", slug="objection-unknown")
+            raise invalid(
+                "objection-unknown",
+                f"该推荐对象没有编号为 {objection_id} 的异议，请核对异议编号",
+                f"No objection {objection_id} on this nomination; check the id",
+            )
         if objection["status"] != "open":
-            raise refuse("objection-resolved", "该异议已处理", "The objection is already resolved")
+            raise refuse("objection-resolved", "该异议已经处理，无需再处理", "The objection is already resolved")
         if not reason:
-            raise Invalid("the resolution of an objection says why (A5)", slug="objection-reason")
+            raise invalid("objection-reason", "处理异议须写明理由 (A5)", "The resolution of an objection says why (A5)")
         self.trigger_event(
             self.ObjectionResolved, objection_id=objection_id, upheld=upheld, reason=reason, by=by, org=org, trace=trace
         )
@@ -306,12 +315,12 @@ class Nomination(Aggregate):
 
     # 表彰授予 and 撤销 (A6) --------------------------------------------------------------------------------
     def grant(self, campaign: Campaign, by: str, today: dt.date, org: dict, trace: dict) -> None:
-        self._expect("shortlisted", action="表彰授予")
+        self._expect("shortlisted", action="表彰授予", action_en="granted")
         if self.open_objections():
             raise refuse(
                 "objections-open",
-                "公示异议尚未处理完毕，不能表彰 (A5)",
-                "Objections raised during publicity are not all resolved (A5)",
+                "公示异议尚未处理完毕，不能表彰；请先处理全部异议 (A5)",
+                "Objections raised during publicity are not all resolved; resolve them first (A5)",
                 nomination_id=str(self.id),
             )
         self.trigger_event(
@@ -329,7 +338,18 @@ class Nomination(Aggregate):
         )
 
     def revoke(self, reason: str, by: str, today: dt.date, org: dict, trace: dict) -> None:
-        self._expect("granted", action="撤销")
+        self._expect("granted", action="撤销表彰", action_en="revoked")
         if not reason:
-            raise Invalid("a revocation says why (A6)", slug="revoke-reason")
+            raise invalid("revoke-reason", "撤销表彰须写明理由 (A6)", "A revocation says why (A6)")
         self.trigger_event(self.Revoked, reason=reason, by=by, on=today.isoformat(), org=org, trace=trace)
+
+
+def ineligible(reasons: list[str], zh: str, en: str) -> Refused:
+    """A4 refused, with each reason in the language of its title (reasons are recorded as "中文 / English")."""
+    halves = [r.split(" / ", 1) if " / " in r else [r, r] for r in reasons]
+    return refuse(
+        "ineligible",
+        f"{zh} (A4)：{'；'.join(h[0] for h in halves)}。如确需推荐，请由活动发起机关记录资格特批",
+        f"{en} (A4): {'; '.join(h[1] for h in halves)}. The campaign's authority may record an override",
+        reasons=reasons,
+    )

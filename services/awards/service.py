@@ -16,5 +16,5 @@ SPEC = ServiceSpec(
     projections=lambda: [AwardsRecord(), GradingFacts(), EvaluationFacts(), PledgeOwners()],
     routes=routes,
     pages=pages,
-    public_pages=(("/publicity", "拟表彰对象公示 publicity of award candidates (A5)"),),
+    public_pages=(("/publicity", "拟表彰对象公示 Award candidates in publicity"),),
 )

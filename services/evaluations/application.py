@@ -19,10 +19,10 @@ from shared.auth import (
     sees_result,
     withhold,
 )
-from shared.errors import Invalid, NotFound
+from shared.errors import Invalid, invalid, not_found
 from shared.scope import Scope
 
-from .domain import EvaluationRound, PledgePolicy, Window, round_id_for
+from .domain import SUBJECT_TYPES, EvaluationRound, PledgePolicy, Window, round_id_for
 from .projections import pledge_row
 
 if TYPE_CHECKING:
@@ -39,12 +39,20 @@ class EvaluationsApp(ServiceApplication):
     def _org(self, org_id: str):
         return self.directory.org(org_id)
 
-    def require_organiser(self, actor: Identity, org_id: str) -> None:
-        """A base org (its secretary) or its leading superior organises 评议 (H3)."""
+    def require_organiser(self, actor: Identity, org_id: str, doing: tuple[str, str]) -> None:
+        """A base org (its secretary) or its leading superior organises 评议 (H3); ``doing`` names the act."""
         if actor.role == "secretary" and actor.org == org_id:
             return
         org = self._org(org_id)
-        require_leading(actor, org.position, org.leading_hierarchy)
+        if actor.role in ("superior", "org_admin"):
+            require_leading(actor, org.position, org.leading_hierarchy, doing)
+            return
+        raise refuse(
+            actor,
+            f"only the secretary of {org_id} or a superior leading it may {doing[1]}",
+            f"只有 {org_id} 的党组织书记或领导该组织的上级党组织可以{doing[0]}",
+            org=org_id,
+        )
 
     def subject_org(self, subject_type: str, subject_id: str) -> str:
         if subject_type == "member":
@@ -56,14 +64,13 @@ class EvaluationsApp(ServiceApplication):
         if subject_type == "pledge":
             row = pledge_row(self.views, subject_id)
             if row is None:
-                raise Invalid(
-                    f"pledge {subject_id} is not known here (yet)",
-                    slug="round-subject",
-                    title_zh="承诺不存在或尚未同步",
-                    title_en="Unknown pledge",
-                )
+                raise unknown_pledge(subject_id)
             return row["org_id"]
-        raise Invalid(f"unknown subject type {subject_type}", slug="round-subject", title_zh="评议对象类型无效")
+        raise invalid(
+            "round-subject",
+            f"评议对象类型 {subject_type} 无效，请选择 {'、'.join(SUBJECT_TYPES)} 之一",
+            f"Unknown subject type {subject_type}; choose one of {', '.join(SUBJECT_TYPES)}",
+        )
 
     # rounds ----------------------------------------------------------------------------------
     def open_round(
@@ -87,7 +94,7 @@ class EvaluationsApp(ServiceApplication):
         """E6; with a deterministic ``round_id`` opening an existing round is a no-op (P7, E7)."""
         org_id = self.subject_org(subject_type, subject_id)
         if actor is not None:
-            self.require_organiser(actor, org_id)
+            self.require_organiser(actor, org_id, ("开展评议", "open an evaluation round"))
         if round_id is not None and self.exists(round_id):
             return self.round(round_id)
         r = EvaluationRound.open(
@@ -111,10 +118,12 @@ class EvaluationsApp(ServiceApplication):
         return r
 
     def round(self, round_id: UUID) -> EvaluationRound:
-        found = self.load(round_id, "round")
+        found = self.load(round_id, "round", "评议")
         if not isinstance(found, EvaluationRound):  # another aggregate's id
-            raise NotFound(
-                f"round {round_id} not found", slug="round-not-found", title_zh="评议不存在", title_en="Round not found"
+            raise not_found(
+                "round-not-found",
+                f"评议不存在：没有编号为 {round_id} 的评议，请核对编号",
+                f"Round not found: there is no round {round_id}; check the id",
             )
         return found
 
@@ -138,8 +147,8 @@ class EvaluationsApp(ServiceApplication):
         if mode == "mass":
             raise refuse(
                 actor,
-                "mass ratings are anonymous, through the round's QR link (E5)",
-                "群众评议通过本轮二维码链接匿名参与 (E5)",
+                "mass ratings are anonymous, through the round's QR link (E5); rate in your own mode here",
+                "群众评议只能通过本轮的二维码链接匿名参与 (E5)，不能用账号评分；请按您的身份参加其他评议方式",
             )
         subjects = self.subject_members(r)
         if mode == "self":
@@ -147,22 +156,30 @@ class EvaluationsApp(ServiceApplication):
                 return
             if not subjects and actor.role == "secretary" and actor.org == r.org_id:  # an org, a window, an org pledge
                 return
-            raise refuse(actor, "only the subject rates itself (个人自评)", "只有被评对象本人可以自评")
+            raise refuse(
+                actor,
+                "only the subject rates itself (个人自评); rate in another mode",
+                "只有被评对象本人可以自评（个人自评），请选择其他评议方式",
+            )
         if mode == "peer":
             fellows = {m.member_id for m in self.directory.members_of(r.org_id)}
             if actor.role == "member" and actor.sub in fellows and actor.sub not in subjects:
                 return
             raise refuse(
                 actor,
-                f"only fellow members of {r.org_id} rate each other (党员互评)",
-                f"只有 {r.org_id} 的其他党员可以互评",
+                f"only fellow members of {r.org_id}, not the subject, rate each other (党员互评)",
+                f"只有 {r.org_id} 的其他党员（被评对象本人除外）可以参加党员互评",
             )
         if actor.role == "secretary" and actor.org == r.org_id:
             return
         if actor.role in ("superior", "org_admin"):
             require_sees(actor, org.position)
             return
-        raise refuse(actor, "领导点评 is given by the secretary or a superior", "领导点评由党组织书记或上级党组织作出")
+        raise refuse(
+            actor,
+            f"the leader's comment (领导点评) is given by the secretary of {r.org_id} or a superior",
+            f"领导点评只能由 {r.org_id} 的党组织书记或上级党组织作出，请选择其他评议方式",
+        )
 
     def subject_members(self, r: EvaluationRound) -> list[str]:
         return self.members_evaluated(r.subject_type, r.subject_id)
@@ -209,7 +226,7 @@ class EvaluationsApp(ServiceApplication):
 
         def check(r: EvaluationRound) -> None:
             if actor is not None:
-                self.require_organiser(actor, r.org_id)
+                self.require_organiser(actor, r.org_id, ("结束评议", "close the round"))
 
         return self._act(round_id, check, lambda r, o, t: r.close(today, o, t))
 
@@ -226,10 +243,14 @@ class EvaluationsApp(ServiceApplication):
         publish: bool,
     ) -> list[EvaluationRound]:
         """E7 民主评议党员: one round per member of the org, idempotent per (org, member, year)."""
-        self.require_organiser(actor, org_id)
+        self.require_organiser(actor, org_id, ("开展民主评议党员", "open 民主评议"))
         members = self.directory.members_of(org_id)
         if not members:
-            raise Invalid(f"{org_id} has no members", slug="no-members", title_zh="该组织没有党员")
+            raise invalid(
+                "no-members",
+                f"{org_id} 在组织目录中没有党员，无从开展民主评议；请先在目录中登记党员",
+                f"{org_id} has no members in the directory; import its members first",
+            )
         # the first round validates the shared parameters, so a bad request records nothing at all
         return [
             self.open_round(
@@ -253,7 +274,7 @@ class EvaluationsApp(ServiceApplication):
         """P7: the round a pledge needs, opened by the system; idempotent (uuid5 of the pledge id)."""
         row = pledge_row(self.views, pledge_id)
         if row is None:
-            raise Invalid(f"pledge {pledge_id} is not known here", slug="round-subject", title_zh="承诺不存在")
+            raise unknown_pledge(pledge_id)
         today = self.today()
         eligible = max(1, len(self.directory.members_of(row["org_id"])))
         policy = self.policy_for(row["org_id"])
@@ -286,8 +307,8 @@ class EvaluationsApp(ServiceApplication):
         if actor.role not in ("superior", "org_admin"):
             raise refuse(
                 actor,
-                "only a superior or an organisation dept sets evaluation policy",
-                "只有上级党组织或组织部门可以设定评议办法",
+                "only a superior or an organisation dept sets the pledge evaluation policy",
+                "只有上级党组织或组织部门可以设定评诺办法",
             )
         require_scope(actor, scope)
         key = str(scope)
@@ -313,21 +334,25 @@ class EvaluationsApp(ServiceApplication):
 
     # windows (E1–E3) -------------------------------------------------------------------------
     def window(self, window_id: str) -> Window:
-        found = self.load(Window.id_for(window_id), "window")
+        found = self.load(Window.id_for(window_id), "window", "窗口")
         assert isinstance(found, Window)  # the id is derived from the window id: nothing else can hold it
         return found
 
     def register_window(self, actor: Identity, window_id: str, org_id: str, name: str) -> Window:
-        self.require_organiser(actor, org_id)
+        self.require_organiser(actor, org_id, ("登记窗口单位", "register a window"))
         if self.exists(Window.id_for(window_id)):
-            raise Invalid(f"window {window_id} exists", slug="window-exists", title_zh="窗口编号已存在")
+            raise invalid(
+                "window-exists",
+                f"窗口编号 {window_id} 已被登记，请换一个编号",
+                f"Window {window_id} is registered already; choose another id",
+            )
         w = Window.register(window_id, org_id, name, self.stamp(org_id), self.trace())
         self.save(w)
         return w
 
     def disclose(self, actor: Identity, window_id: str, show: str, title: str, content: str) -> Window:
         w = self.window(window_id)
-        require_secretary(actor, w.org_id)
+        require_secretary(actor, w.org_id, ("发布三亮内容", "publish disclosures"))
         w.disclose(show, title, content, self.today(), self.stamp(w.org_id), self.trace())
         self.save(w)
         return w
@@ -336,18 +361,27 @@ class EvaluationsApp(ServiceApplication):
         self, actor: Identity, window_id: str, contest: str, label: str, target: str, score: float
     ) -> Window:
         w = self.window(window_id)
-        self.require_organiser(actor, w.org_id)
+        self.require_organiser(actor, w.org_id, ("登记三比成绩", "record contest scores"))
         if target != window_id:
             member = self.directory.member(target)
             if member.org_id != w.org_id:
-                raise Invalid(
-                    f"{target} is neither the window nor one of its members",
-                    slug="contest-target",
-                    title_zh="比赛对象须为本窗口或其党员",
+                raise invalid(
+                    "contest-target",
+                    f"三比对象须为窗口 {window_id} 本身或 {w.org_id} 的党员，{target} 属于 {member.org_id}",
+                    f"The target is the window {window_id} or a member of {w.org_id}; {target} belongs to "
+                    f"{member.org_id}",
                 )
         w.score_contest(contest, label, target, score, self.stamp(w.org_id), self.trace())
         self.save(w)
         return w
+
+
+def unknown_pledge(pledge_id: str) -> Invalid:
+    return invalid(
+        "round-subject",
+        f"承诺 {pledge_id} 不存在或尚未同步到评议服务，请核对编号，或稍后再试",
+        f"Pledge {pledge_id} is unknown here (or not synchronised yet); check the id or retry shortly",
+    )
 
 
 def pledge_round_id(pledge_id: str) -> UUID:

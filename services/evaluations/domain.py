@@ -58,16 +58,26 @@ def round_id_for(key: str) -> uuid.UUID:
 def normalise_weights(modes: dict[str, float]) -> dict[str, float]:
     """Weights of the chosen modes sum to 1 or to 100 (P7: configurable); returned as fractions."""
     if not modes:
-        raise invalid("round-modes", "评议至少选择一种方式", "A round uses at least one mode (E6)")
+        raise invalid(
+            "round-modes",
+            f"请至少选择一种评议方式：{'、'.join(f'{k}（{v}）' for k, v in MODES.items())}",
+            f"Choose at least one mode: {', '.join(MODES)} (E6)",
+        )
     unknown = sorted(set(modes) - set(MODES))
     if unknown:
-        raise invalid("round-modes", f"未知评议方式：{unknown}", f"Unknown modes {unknown}; use {list(MODES)}")
+        raise invalid(
+            "round-modes",
+            f"评议方式 {'、'.join(unknown)} 不存在，请从 {'、'.join(f'{k}（{v}）' for k, v in MODES.items())} 中选择",
+            f"Unknown modes {', '.join(unknown)}; choose from {', '.join(MODES)}",
+        )
     if any(not math.isfinite(w) or w <= 0 for w in modes.values()):
-        raise invalid("round-weights", "权重必须为正数", "Weights are positive numbers")
+        raise invalid("round-weights", "各评议方式的权重须为正数", "Every mode's weight is a positive number")
     total = sum(modes.values())
     if not (math.isclose(total, 1.0, abs_tol=1e-6) or math.isclose(total, 100.0, abs_tol=1e-4)):
         raise invalid(
-            "round-weights", f"权重之和须为 1 或 100（现为 {total:g}）", f"Weights sum to 1 or 100, not {total:g}"
+            "round-weights",
+            f"各评议方式的权重之和须为 1 或 100（现为 {total:g}），请调整权重",
+            f"The weights sum to 1 or 100, not {total:g}; adjust them",
         )
     return {m: w / total for m, w in modes.items()}
 
@@ -91,11 +101,13 @@ def aggregate(weights: dict[str, float], ratings: dict[str, list[float]]) -> tup
 def check_scale(scale: dict[str, float]) -> dict[str, float]:
     """E5: a round may use its own satisfaction scale — 2 to 7 labelled levels, each worth 0–100."""
     if not 2 <= len(scale) <= 7:
-        raise invalid("scale", "满意度等级须为 2 到 7 级", "A satisfaction scale has 2–7 levels")
+        raise invalid(
+            "scale", f"满意度须分为 2 到 7 个等级（现为 {len(scale)} 个）", f"A scale has 2–7 levels, not {len(scale)}"
+        )
     if any(not label.strip() or len(label) > 10 for label in scale):
-        raise invalid("scale", "每个等级须有 1 到 10 个字的名称", "Each level has a 1–10 character label")
+        raise invalid("scale", "每个满意度等级须有 1 到 10 个字的名称", "Each level has a label of 1–10 characters")
     if any(not (math.isfinite(v) and 0 <= v <= 100) for v in scale.values()):
-        raise invalid("scale", "每个等级的分值须在 0 到 100 之间", "Each level is worth 0–100")
+        raise invalid("scale", "每个满意度等级的分值须在 0 到 100 之间", "Each level is worth 0–100")
     return {label.strip(): float(v) for label, v in scale.items()}
 
 
@@ -213,21 +225,39 @@ class EvaluationRound(Aggregate):
         scale: dict[str, float] | None = None,
     ) -> EvaluationRound:
         if subject_type not in SUBJECT_TYPES:
-            raise invalid("round-subject", "评议对象类型无效", f"subject_type is one of {list(SUBJECT_TYPES)} (E6)")
+            raise invalid(
+                "round-subject",
+                f"评议对象类型无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in SUBJECT_TYPES.items())} 之一",
+                f"Unknown subject_type; choose one of {', '.join(SUBJECT_TYPES)} (E6)",
+            )
         if purpose not in PURPOSES:
-            raise invalid("round-purpose", "评议目的无效", f"purpose is one of {list(PURPOSES)}")
-        if subject_type not in PURPOSE_SUBJECTS[purpose]:
             raise invalid(
                 "round-purpose",
-                f"「{PURPOSES[purpose]}」不适用于{SUBJECT_TYPES[subject_type]}",
-                f"purpose {purpose} does not apply to a {subject_type}",
+                f"评议目的无效，请选择 {'、'.join(PURPOSES)} 之一",
+                f"Unknown purpose; choose one of {', '.join(PURPOSES)}",
+            )
+        if subject_type not in PURPOSE_SUBJECTS[purpose]:
+            fits = "、".join(SUBJECT_TYPES[t] for t in PURPOSE_SUBJECTS[purpose])
+            raise invalid(
+                "round-purpose",
+                f"「{PURPOSES[purpose]}」不适用于{SUBJECT_TYPES[subject_type]}，只适用于{fits}；请改选评议目的或对象",
+                f"Purpose {purpose} does not apply to a {subject_type}; it applies to "
+                f"{', '.join(PURPOSE_SUBJECTS[purpose])}",
             )
         if end < start:
-            raise invalid("round-period", "结束日期早于开始日期", "The period ends before it starts")
+            raise invalid(
+                "round-period",
+                f"结束日期 {end} 早于开始日期 {start}，请改正评议期",
+                f"The period ends ({end}) before it starts ({start}); correct it",
+            )
         if not 0.0 <= min_participation <= 1.0:
-            raise invalid("round-participation", "参与面须在 0 到 1 之间", "min_participation is a rate 0–1")
+            raise invalid(
+                "round-participation",
+                "最低参与面须为 0 到 1 之间的比例，如 0.5 表示一半",
+                "min_participation is a rate 0–1, e.g. 0.5 for half",
+            )
         if eligible < 1:
-            raise invalid("round-eligible", "应参评人数至少为 1", "eligible is at least 1")
+            raise invalid("round-eligible", "应参评人数（eligible）至少为 1", "eligible is at least 1")
         return cls._create(
             cls.Opened,
             id=round_id,
@@ -251,7 +281,9 @@ class EvaluationRound(Aggregate):
     def scale_score(self, label: str) -> float:
         """E5: the 0–100 score of one level of this round's satisfaction scale."""
         if label not in self.scale:
-            raise invalid("satisfaction", f"请选择：{'、'.join(self.scale)}", f"Choose one of {list(self.scale)}")
+            raise invalid(
+                "satisfaction", f"请选择满意度：{'、'.join(self.scale)}", f"Choose one of: {', '.join(self.scale)}"
+            )
         return self.scale[label]
 
     def participation(self) -> dict:
@@ -265,7 +297,12 @@ class EvaluationRound(Aggregate):
 
     def _expect_open(self) -> None:
         if self.state != "open":
-            raise broken_rule("round-closed", "评议已结束，不能再操作", f"The round is {self.state}", state=self.state)
+            raise broken_rule(
+                "round-closed",
+                "本轮评议已结束，不能再评分或结束；结果可在评议结果中查看",
+                f"The round is {self.state}: no more ratings, nothing to close; read its result instead",
+                state=self.state,
+            )
 
     def rate(
         self, mode: str, rater: str, score: float, today: dt.date, org: dict, trace: dict, device: str | None = None
@@ -273,28 +310,31 @@ class EvaluationRound(Aggregate):
         """E5: one rater (or ballot, or device) one vote per round and mode; within the period only."""
         self._expect_open()
         if mode not in self.modes:
+            used = "、".join(MODES[m] for m in self.modes)
             raise invalid(
-                "rating-mode", f"本轮评议不含「{MODES.get(mode, mode)}」", f"This round does not use mode {mode}"
+                "rating-mode",
+                f"本轮评议不含「{MODES.get(mode, mode)}」，请按本轮的评议方式（{used}）评分",
+                f"This round does not use mode {mode}; rate in one of its modes: {', '.join(self.modes)}",
             )
         if not (math.isfinite(score) and 0.0 <= score <= 100.0):
             raise invalid("rating-score", "评分须在 0 到 100 之间", "A score is 0–100")
         if not dt.date.fromisoformat(self.start) <= today <= dt.date.fromisoformat(self.end):
             raise broken_rule(
                 "round-period",
-                f"不在评议期内（{self.start} 至 {self.end}）",
-                f"Outside the rating period {self.start}..{self.end}",
+                f"今天不在评议期内，请在 {self.start} 至 {self.end} 之间评议",
+                f"Today is outside the rating period: rate between {self.start} and {self.end}",
             )
         if rater in self.raters.get(mode, []):
             raise broken_rule(
                 "double-vote",
-                "您已在本轮评议中投过票，不能重复投票 (E5)",
-                "Already rated in this round: one person one vote (E5)",
+                "您已在本轮评议中投过票，不能重复投票；每人每种方式只能评一次 (E5)",
+                "You have already rated in this round: one person, one vote per mode (E5)",
             )
         if device is not None and device in self.devices:
             raise broken_rule(
                 "duplicate-device",
-                "该设备已在本轮评议中投过票 (E5)",
-                "This device has already voted in this round (E5)",
+                "该设备已在本轮评议中投过票，不能重复投票；每人只能评议一次 (E5)",
+                "This device has already voted in this round: one person, one vote (E5)",
             )
         self.trigger_event(self.Rated, mode=mode, rater=rater, score=float(score), device=device, org=org, trace=trace)
 
@@ -307,9 +347,11 @@ class EvaluationRound(Aggregate):
         if today <= dt.date.fromisoformat(self.end) and not enough:
             raise broken_rule(
                 "participation-not-met",
-                f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束",
+                f"参与面 {participation['rate']:.0%} 未达到最低要求 {self.min_participation:.0%}，评议期内不能提前结束；"
+                f"请动员更多人参评，或待 {self.end} 评议期满后自动结束",
                 f"Participation {participation['rate']:.0%} is below the minimum "
-                f"{self.min_participation:.0%}: the round cannot close before {self.end}",
+                f"{self.min_participation:.0%}: the round cannot close before {self.end}; get more raters, or it "
+                "closes by itself after the end date",
                 participation=participation,
             )
         common = {
@@ -376,7 +418,7 @@ class Window(Aggregate):
     @classmethod
     def register(cls, window_id: str, org_id: str, name: str, org: dict, trace: dict) -> Window:
         if not name:
-            raise invalid("window-name", "窗口须有名称", "A window has a name")
+            raise invalid("window-name", "请填写窗口名称", "Give the window a name")
         return cls._create(
             cls.Registered,
             id=cls.id_for(window_id),
@@ -390,7 +432,11 @@ class Window(Aggregate):
     def disclose(self, show: str, title: str, content: str, on: dt.date, org: dict, trace: dict) -> None:
         """E2 三亮: a dated disclosure the public page shows."""
         if show not in SHOWS:
-            raise invalid("show", "三亮类型无效", f"show is one of {list(SHOWS)} (E2)")
+            raise invalid(
+                "show",
+                f"三亮类型无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in SHOWS.items())} 之一",
+                f"Unknown show; choose one of {', '.join(SHOWS)} (E2)",
+            )
         if not title or not content:
             raise invalid("disclosure", "公开内容须有标题和正文", "A disclosure has a title and content (E2)")
         self.trigger_event(
@@ -407,12 +453,18 @@ class Window(Aggregate):
     def score_contest(self, contest: str, label: str, target: str, score: float, org: dict, trace: dict) -> None:
         """E3 三比: one score per contest, round label and target (the window or one of its members)."""
         if contest not in CONTESTS:
-            raise invalid("contest", "三比类型无效", f"contest is one of {list(CONTESTS)} (E3)")
+            raise invalid(
+                "contest",
+                f"三比项目无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in CONTESTS.items())} 之一",
+                f"Unknown contest; choose one of {', '.join(CONTESTS)} (E3)",
+            )
         if not (math.isfinite(score) and 0.0 <= score <= 100.0):
-            raise invalid("contest-score", "成绩须在 0 到 100 之间", "A contest score is 0–100")
+            raise invalid("contest-score", "三比成绩须在 0 到 100 之间", "A contest score is 0–100")
         if (contest, label, target) in self.scored:
             raise broken_rule(
-                "contest-scored", "该对象本轮比赛已有成绩", "This target already has a score in this contest round"
+                "contest-scored",
+                f"{target} 在「{CONTESTS[contest]}」{label} 中已有成绩，不能重复登记",
+                f"{target} already has a score in {contest} {label}; it is recorded once",
             )
         self.trigger_event(
             self.ContestScored,
@@ -457,9 +509,13 @@ class PledgePolicy(Aggregate):
 
     def set(self, modes: dict[str, float], period_days: int, min_participation: float) -> None:
         if not 1 <= period_days <= 366:
-            raise invalid("policy-period", "评议期须为 1 到 366 天", "period_days is 1–366")
+            raise invalid("policy-period", "评议期（period_days）须为 1 到 366 天", "period_days is 1–366")
         if not 0.0 <= min_participation <= 1.0:
-            raise invalid("round-participation", "参与面须在 0 到 1 之间", "min_participation is a rate 0–1")
+            raise invalid(
+                "round-participation",
+                "最低参与面须为 0 到 1 之间的比例，如 0.5 表示一半",
+                "min_participation is a rate 0–1, e.g. 0.5 for half",
+            )
         self.trigger_event(
             self.Set, modes=normalise_weights(modes), period_days=period_days, min_participation=min_participation
         )

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from shared.errors import Invalid, NotFound, Problem, Refused
+from shared.errors import Problem, broken_rule, invalid, not_found
+from shared.pages import message_page, problem_page
 from shared.ratelimit import limiter_for
 from shared.service import ServiceRuntime
 
@@ -31,19 +32,22 @@ def render(name: str, status: int = 200, **context) -> HTMLResponse:
     return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status)
 
 
-def problem_page(p: Problem) -> HTMLResponse:
-    return render("message.html", p.status, ok=False, title_zh=p.title_zh, title_en=p.title_en, slug=p.slug)
-
-
 def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
     router = APIRouter()
-    limiter = limiter_for(rt, "ratings")
+    forms = limiter_for(rt, "ballot")  # per client address: see ballots.py for the policy
+    votes = limiter_for(rt, "vote")  # per device
 
     @router.get("/windows/{window_id}", response_class=HTMLResponse)
     def window_page(window_id: str) -> HTMLResponse:
         w = rt.db.one("SELECT * FROM ev_windows WHERE window_id = ?", [window_id])
         if w is None:
-            return problem_page(NotFound(slug="window-not-found", title_zh="窗口不存在", title_en="Unknown window"))
+            return problem_page(
+                not_found(
+                    "window-not-found",
+                    f"窗口不存在：没有编号为 {window_id} 的窗口，请核对二维码或链接",
+                    f"Unknown window: there is no window {window_id}; check the QR code or the link",
+                )
+            )
         disclosures = rt.db.query(
             "SELECT show_kind, title, content, disclosed_on FROM ev_disclosures "
             "WHERE window_id = ? ORDER BY disclosed_on DESC, event_id",
@@ -84,11 +88,10 @@ def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         round_id = ballots.round_of(rt.settings, token)
         r = rt.app.round(round_id)
         if r.state != "open" or "mass" not in r.modes:
-            raise Refused(
-                "the round is not open for mass rating",
-                slug="round-closed",
-                title_zh="本轮评议已结束或不含群众评议",
-                title_en="This round is not open for mass rating",
+            raise broken_rule(
+                "round-closed",
+                "本轮评议已结束或不接受群众评议，无需再评；感谢您的关注",
+                "This round is over or takes no ratings from the public; there is nothing to rate",
             )
         return r
 
@@ -103,7 +106,7 @@ def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
     @router.get("/rate/{token}", response_class=HTMLResponse)
     def rating_form(token: str, request: Request) -> HTMLResponse:
         try:
-            limiter.check(client(request))
+            forms.check(client(request))
             r = open_round(token)
             ballot = ballots.issue_ballot(rt.db, r.id)
         except Problem as p:
@@ -132,23 +135,20 @@ def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "",
     ) -> HTMLResponse:
         try:
-            limiter.check(client(request))
             round_id: UUID = ballots.round_of(rt.settings, token)
             device = request.cookies.get(ballots.DEVICE_COOKIE)
             if not device:
-                raise Invalid(
-                    "cookies are needed to vote",
-                    slug="no-device",
-                    title_zh="请允许浏览器使用 Cookie 后再投票",
-                    title_en="Enable cookies to vote",
+                raise invalid(
+                    "no-device",
+                    "浏览器未启用 Cookie，无法确认一人一票：请允许本网站使用 Cookie 后重新扫码评议",
+                    "Cookies are off, so one vote per person cannot be checked: allow cookies and scan the code again",
                 )
             ballot_hash = ballots.check_ballot(rt.db, round_id, ballot)
+            votes.check(device)  # only votes with a valid ballot are counted: unknown ones write nothing
             rt.app.vote_mass(round_id, ballot_hash, ballots.device_hash(rt.settings, round_id, device), satisfaction)
             ballots.record_vote(rt.db, round_id, ballot_hash, satisfaction, comment.strip() or None)
         except Problem as p:
-            return problem_page(p)
-        return render(
-            "message.html", ok=True, title_zh="感谢您的评议！", title_en="Thank you for your rating!", slug="voted"
-        )
+            return problem_page(p, note_zh="您的投票未被计入。", note_en="Your vote was not counted.")
+        return message_page("感谢您的评议！", "Thank you for your rating!", slug="voted")
 
     return router

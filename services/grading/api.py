@@ -210,8 +210,8 @@ def routes(rt: ServiceRuntime[GradingApp]) -> APIRouter:
             raise NotFound(
                 f"no scheme {scheme_hash}",
                 slug="scheme-not-found",
-                title_zh="指标体系不存在",
-                title_en="Unknown scheme",
+                title_zh=f"指标体系 {scheme_hash} 不存在，请核对其内容哈希（见定级周期的 schemes）",
+                title_en=f"No scheme {scheme_hash}; check its content hash (in the cycle's schemes)",
             )
         return found
 

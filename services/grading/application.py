@@ -19,7 +19,7 @@ from shared.auth import (
 )
 from shared.directory.domain import DOMAINS
 from shared.directory.replica import OrgRecord
-from shared.errors import Invalid, NotFound, broken_rule
+from shared.errors import NotFound, broken_rule, invalid, not_found
 from shared.scope import Scope, parse_scope
 
 from . import projections as reports
@@ -43,36 +43,33 @@ class GradingApp(ServiceApplication):
             actor,
             parsed,
             "only an organisation dept deploys a grading cycle (G1)",
-            "只有组织部门可以安排部署定级工作 (G1)",
+            "只有组织部门可以安排部署定级工作 (G1)，请由县级以上党委组织部门部署",
             roles=("org_admin",),
         )
         if parsed.hierarchy == "local" and len(parsed.path) > COUNTY_DEPTH:
-            raise Invalid(
-                f"{parsed} is below county level (G1)",
-                slug="grading-issuer",
-                title_zh="定级工作由县级以上组织部门部署 (G1)",
-                title_en="Issued by county level or higher (G1)",
+            raise invalid(
+                "grading-issuer",
+                f"范围 {parsed} 低于县级：定级工作须由县级以上组织部门部署，请改用县级或更高的范围 (G1)",
+                f"{parsed} is below county level: a cycle is deployed for a county or higher; use such a scope (G1)",
             )
         unknown = sorted(set(schemes) - set(DOMAINS))
         if unknown:
-            raise Invalid(
-                f"unknown domains {unknown}; one of {DOMAINS}",
-                slug="grading-domain",
-                title_zh="领域不存在",
-                title_en="Unknown domain",
+            raise invalid(
+                "grading-domain",
+                f"领域 {'、'.join(unknown)} 不存在，请从 {'、'.join(DOMAINS)} 中选择",
+                f"Unknown domains {', '.join(unknown)}; choose from {', '.join(DOMAINS)}",
             )
         issuer = self.directory.org(issuer_org_id)
         if not parsed.contains(issuer.position):
-            raise Invalid(
-                f"the issuer {issuer_org_id} is not inside {parsed}",
-                slug="grading-issuer",
-                title_zh="部署机关须在其部署范围内",
-                title_en="Issuer outside the scope",
+            raise invalid(
+                "grading-issuer",
+                f"部署机关 {issuer_org_id} 不在部署范围 {parsed} 内，请填写该范围内的组织部门所在党委",
+                f"The issuer {issuer_org_id} is outside {parsed}; name the committee of that scope",
             )
         if self.exists(cycle_id_for(str(parsed), year)):
             raise refuse_state(
                 "grading-cycle-exists",
-                f"{parsed} 的 {year} 年度定级周期已部署",
+                f"{parsed} 的 {year} 年度定级周期已经部署，无需重复部署",
                 f"the {year} cycle of {parsed} is deployed already",
             )
         covered = [o for o in self.directory.orgs_in(parsed) if self.covers(parsed, schemes, o)]
@@ -91,7 +88,7 @@ class GradingApp(ServiceApplication):
         return cycle
 
     def cycle(self, cycle_id: UUID) -> GradingCycle:
-        return self.load(cycle_id, "cycle")
+        return self.load(cycle_id, "cycle", "定级周期")
 
     def require_sees_cycle(self, actor: Identity, cycle: GradingCycle) -> None:
         """H4: the cycle is visible to scopes above or below its own (either direction of the subtree)."""
@@ -104,7 +101,11 @@ class GradingApp(ServiceApplication):
                 own = None
             if own is not None and self._covers(cycle, own):
                 return
-        raise refuse(actor, f"cycle {cycle.id} is outside your scope", "该定级周期不在您的管辖范围内")
+        raise refuse(
+            actor,
+            f"cycle {cycle.id} ({cycle.scope}) is outside your scope",
+            f"定级周期 {cycle.scope} {cycle.year} 年度不在您的管辖范围内，请查看您管辖范围内的定级周期",
+        )
 
     def overrides_seen_by(self, actor: Identity, cycle: GradingCycle) -> dict:
         """G5 overrides name one org each: a reader sees those of the orgs it sees (H4)."""
@@ -145,13 +146,14 @@ class GradingApp(ServiceApplication):
         if not scope.contains(org.position):
             raise refuse_state(
                 "grading-not-covered",
-                f"{org_id} 不在本周期范围 {cycle.scope} 内",
+                f"{org_id} 不在本周期范围 {cycle.scope} 内，请在管辖它的定级周期中办理",
                 f"{org_id} is outside the cycle's scope {cycle.scope}",
             )
         if org.leading_hierarchy != scope.hierarchy:
             raise refuse_state(
                 "grading-not-covered",
-                f"{org_id} 的管理方式为 {org.mode}，由{'垂直' if org.mode == 'c' else '属地'}系统领导定级 (H3)",
+                f"{org_id} 的管理方式为 {org.mode}，由{'垂直' if org.mode == 'c' else '属地'}系统领导定级 (H3)，"
+                "请在该系统部署的定级周期中办理",
                 f"{org_id} (mode {org.mode}) is graded by its leading {org.leading_hierarchy} hierarchy's cycle (H3)",
             )
         if not self.directory.is_base_org(org):
@@ -165,7 +167,7 @@ class GradingApp(ServiceApplication):
 
     # 分类定级 (G3, G4, G5) --------------------------------------------------------------------------------
     def grading(self, cycle_id: UUID, org_id: str) -> OrgGrading:
-        return self.load(grading_id_for(cycle_id, org_id), "grading")
+        return self.load(grading_id_for(cycle_id, org_id), "grading", "定级记录")
 
     def _grading_for(self, cycle: GradingCycle, org: OrgRecord) -> OrgGrading:
         gid = grading_id_for(cycle.id, org.org_id)
@@ -183,7 +185,7 @@ class GradingApp(ServiceApplication):
 
     def self_assess(self, actor: Identity, cycle_id: UUID, org_id: str, items: dict, evidence: dict) -> OrgGrading:
         """自评 by the org itself (its secretary)."""
-        require_secretary(actor, org_id)
+        require_secretary(actor, org_id, ("提交定级自评", "self-assess"))
         cycle = self.cycle(cycle_id)
         org = self._covered_org(cycle, org_id)
         grading = self._grading_for(cycle, org)
@@ -196,7 +198,7 @@ class GradingApp(ServiceApplication):
     ) -> OrgGrading:
         """上级评定: the leading superior only (H3); a guiding one is refused with that reason."""
         org = self.directory.org(org_id)
-        require_leading(actor, org.position, org.leading_hierarchy)
+        require_leading(actor, org.position, org.leading_hierarchy, ("作出上级评定", "assess it"))
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
         grading = self._grading_for(cycle, org)
@@ -213,7 +215,7 @@ class GradingApp(ServiceApplication):
             actor,
             Scope.parse(cycle.scope),
             "only the issuing organisation dept may override the ratio rules (G5)",
-            "只有部署定级工作的组织部门可以例外批准 (G5)",
+            "只有部署本周期定级工作的组织部门可以例外批准 (G5)",
             roles=("org_admin",),
         )
         org = self._covered_org(cycle, org_id)
@@ -221,8 +223,8 @@ class GradingApp(ServiceApplication):
         if self.exists(gid) and self.repository.get(gid).grade is not None:
             raise broken_rule(
                 "grading-state",
-                f"{org_id} 已定级，不能再例外批准",
-                f"{org_id} is already determined; nothing to override",
+                f"{org_id} 已定级确定，不能再例外批准；例外批准须在定级确定之前记录",
+                f"{org_id} is already determined; an override is recorded before the determination",
             )
         cycle.record_override(
             org_id,
@@ -246,14 +248,14 @@ class GradingApp(ServiceApplication):
     ) -> OrgGrading:
         """定级确定 (G4) by the leading superior, within the ratio rules (G5) or with a recorded override."""
         org = self.directory.org(org_id)
-        require_leading(actor, org.position, org.leading_hierarchy)
+        require_leading(actor, org.position, org.leading_hierarchy, ("定级确定", "determine its grade"))
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
         gid = grading_id_for(cycle.id, org_id)
         if not self.exists(gid):
             raise refuse_state(
                 "grading-incomplete",
-                f"{org_id} 尚未自评和上级评定 (G3)",
+                f"{org_id} 尚未自评，也没有上级评定 (G3)：请先完成自评和上级评定，再定级确定",
                 f"{org_id} has neither self-assessment nor superior assessment (G3)",
             )
         grading: OrgGrading = self.repository.get(gid)
@@ -288,7 +290,7 @@ class GradingApp(ServiceApplication):
 
     # 整改提高 (G6), 考核验收 (G8) ----------------------------------------------------------------------------
     def _act_as_org(self, actor: Identity, cycle_id: UUID, org_id: str) -> OrgGrading:
-        require_secretary(actor, org_id)
+        require_secretary(actor, org_id, ("办理整改", "act on its rectification"))
         return self.grading(cycle_id, org_id)
 
     def plan_rectification(
@@ -310,16 +312,15 @@ class GradingApp(ServiceApplication):
     def accept(self, actor: Identity, cycle_id: UUID, org_id: str, passed: bool, comment: str) -> OrgGrading:
         """考核验收 (G8): in the new cycle, the leading superior checks last year's rectification."""
         org = self.directory.org(org_id)
-        require_leading(actor, org.position, org.leading_hierarchy)
+        require_leading(actor, org.position, org.leading_hierarchy, ("考核验收", "accept its rectification"))
         cycle = self.cycle(cycle_id)
         self._covered_org(cycle, org_id)
         gid = grading_id_for(cycle_id_for(cycle.scope, cycle.year - 1), org_id)
         if not self.exists(gid):
-            raise NotFound(
-                f"{org_id} was not graded in {cycle.scope} for {cycle.year - 1}",
-                slug="grading-not-found",
-                title_zh="上一年度无该组织的定级记录",
-                title_en="No grading last year",
+            raise not_found(
+                "grading-not-found",
+                f"{org_id} 在 {cycle.scope} 没有 {cycle.year - 1} 年度的定级记录，无从考核验收；请核对组织编号和定级周期",
+                f"{org_id} was not graded in {cycle.scope} for {cycle.year - 1}; there is nothing to accept",
             )
         previous: OrgGrading = self.repository.get(gid)
         previous.accept(passed, comment, str(cycle.id), actor.sub, org.position.as_dict(), self.trace())

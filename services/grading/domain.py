@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, broken_rule
+from shared.errors import Invalid, broken_rule, invalid
 
 from .scheme import (
     canonical_ratio,
@@ -115,11 +115,10 @@ class GradingCycle(Aggregate):
     ) -> GradingCycle:
         """安排部署 (G2): the year, a scheme per domain, the ratio rules (G5) and N, the orgs it covers."""
         if not isinstance(schemes, dict) or not schemes:
-            raise Invalid(
-                "a cycle has an indicator scheme for at least one domain (G2)",
-                slug="grading-scheme",
-                title_zh="至少须为一个领域设定指标体系 (G2)",
-                title_en="No indicator scheme",
+            raise invalid(
+                "grading-scheme",
+                "请至少为一个领域设定指标体系（schemes）(G2)",
+                "Give an indicator scheme for at least one domain (schemes) (G2)",
             )
         canonical = {}
         for domain, raw in schemes.items():
@@ -128,8 +127,8 @@ class GradingCycle(Aggregate):
         if orgs_in_scope < 1:
             raise refuse(
                 "grading-no-orgs",
-                "该范围内没有本周期所涉领域且由本系统领导的基层党组织",
-                "no org in this scope is led by this hierarchy in the cycle's domains",
+                "该范围内没有本周期所涉领域、且由本系统领导的基层党组织，无需部署；请检查范围和领域",
+                "No base org in this scope is led by this hierarchy in the cycle's domains; check scope and domains",
             )
         return cls._create(
             cls.Deployed,
@@ -150,8 +149,8 @@ class GradingCycle(Aggregate):
         if found is None:
             raise refuse(
                 "grading-not-covered",
-                f"本周期未为「{domain or '无'}」领域设定指标体系",
-                f"this cycle has no scheme for domain {domain!r}",
+                f"本周期未为「{domain or '无'}」领域设定指标体系，该组织不在本周期定级范围内",
+                f"This cycle has no scheme for domain {domain!r}: the org is not graded in it",
                 domains=sorted(self.schemes),
             )
         return found
@@ -169,15 +168,14 @@ class GradingCycle(Aggregate):
     ) -> None:
         """G5: the issuing authority lets one determination break the ratio rules, with a recorded reason."""
         if self.overrides.get(org_id, {}).get("determined"):
-            raise refuse("grading-state", f"{org_id} 已定级，不能再例外批准", f"{org_id} is already determined")
+            raise refuse(
+                "grading-state",
+                f"{org_id} 已定级确定，不能再例外批准；例外批准须在定级确定之前记录",
+                f"{org_id} is already determined; an override is recorded before the determination",
+            )
         rank_of(ladder, grade)
         if not reason:
-            raise Invalid(
-                "an override gives its reason (G5)",
-                slug="grading-override",
-                title_zh="例外批准须说明理由 (G5)",
-                title_en="Override needs a reason",
-            )
+            raise invalid("grading-override", "例外批准须写明理由 (G5)", "An override gives its reason (G5)")
         self.trigger_event(
             self.OverrideRecorded, org_id=org_id, grade=grade, reason=reason, by=by, org=org, trace=trace
         )
@@ -339,7 +337,7 @@ class OrgGrading(Aggregate):
             raise refuse(
                 "grading-state",
                 f"{self.org_id} 已定级确定，不能再{action_zh}",
-                f"{self.org_id} is already determined",
+                f"{self.org_id} is already determined; its assessments cannot change",
                 state=self.state,
             )
 
@@ -350,11 +348,10 @@ class OrgGrading(Aggregate):
         clean = check_points(scheme, points)
         unknown = set(evidence) - set(clean)
         if unknown:
-            raise Invalid(
-                f"evidence for unknown sub-items {sorted(unknown)}",
-                slug="grading-points",
-                title_zh="佐证材料对应的子项不存在",
-                title_en="Evidence names unknown sub-items",
+            raise invalid(
+                "grading-points",
+                f"佐证材料对应的子项 {'、'.join(sorted(unknown))} 不在指标体系中，请核对子项编号",
+                f"Evidence names sub-items not in the scheme: {', '.join(sorted(unknown))}; check the codes",
             )
         self.trigger_event(
             self.SelfAssessed,
@@ -387,19 +384,21 @@ class OrgGrading(Aggregate):
         self._not_determined("定级")
         if self.self_points is None:
             raise refuse(
-                "grading-incomplete", f"{self.org_id} 尚未自评 (G3)", f"{self.org_id} has not self-assessed (G3)"
+                "grading-incomplete",
+                f"{self.org_id} 尚未自评 (G3)：请其党组织书记先提交自评，再定级确定",
+                f"{self.org_id} has not self-assessed (G3): its secretary self-assesses first",
             )
         if self.superior_points is None:
             raise refuse(
                 "grading-incomplete",
-                f"{self.org_id} 尚无上级评定 (G3)",
-                f"{self.org_id} has no superior assessment yet (G3)",
+                f"{self.org_id} 尚无上级评定 (G3)：请先作出上级评定，再定级确定",
+                f"{self.org_id} has no superior assessment yet (G3): assess it first",
             )
         if uses_mass(scheme) and mass is None:
             raise refuse(
                 "grading-incomplete",
-                f"尚未收到 {self.org_id} 的党员群众评议结果 (E8)",
-                f"no 党员群众评议 result (E8) for {self.org_id} in {self.year} yet",
+                f"尚未收到 {self.org_id} {self.year} 年度的党员群众评议结果 (E8)：请先完成该评议，再定级确定",
+                f"No 党员群众评议 result (E8) for {self.org_id} in {self.year} yet: complete that evaluation first",
             )
         parts = combine(scheme, self.self_points, self.superior_points, mass["score"] if mass else None)
         ladder = scheme["ladder"]
@@ -410,13 +409,13 @@ class OrgGrading(Aggregate):
             raise Invalid(
                 f"the score {parts['score']} suggests {suggested}; another grade needs a reason",
                 slug="grading-adjust",
-                title_zh=f"得分 {parts['score']} 对应「{suggested}」，改定其他等次须说明理由",
-                title_en="A grade other than the suggested one needs a reason",
+                title_zh=f"得分 {parts['score']} 对应「{suggested}」，改定其他等次须写明理由（reason）",
+                title_en=f"The score {parts['score']} suggests {suggested}; another grade needs a reason",
             )
         if rank == 0 and previous is not None and previous.get("accepted") is False:
             raise refuse(
                 "grading-acceptance",
-                f"{self.org_id} 上年整改考核验收未通过，本年不能定为「{chosen}」 (G8)",
+                f"{self.org_id} 上年整改考核验收未通过，本年不能定为「{chosen}」，请定为其他等次 (G8)",
                 f"{self.org_id} failed last year's rectification acceptance: not eligible for the top rung (G8)",
             )
         return {
@@ -451,18 +450,22 @@ class OrgGrading(Aggregate):
         if self.grade is None or self.rank is None:
             raise refuse(
                 "grading-state",
-                f"{self.org_id} 尚未定级，不能制定整改方案 (G6)",
-                f"{self.org_id} is not determined yet (G6)",
+                f"{self.org_id} 尚未定级确定，不能制定整改方案；请待定级确定后再制定 (G6)",
+                f"{self.org_id} is not determined yet: plan the rectification after the determination (G6)",
                 state=self.state,
             )
         if self.plan is not None:
-            raise refuse("grading-state", "整改方案已制定", "the rectification plan exists already", state=self.state)
+            raise refuse(
+                "grading-state",
+                "整改方案已经制定，不能重复制定；请报告整改进展",
+                "The rectification plan exists already; report progress on it instead",
+                state=self.state,
+            )
         if not problems or not measures:
-            raise Invalid(
-                "a plan lists problems and measures (G6)",
-                slug="grading-plan",
-                title_zh="整改方案须列明问题和措施 (G6)",
-                title_en="Plan needs problems and measures",
+            raise invalid(
+                "grading-plan",
+                "整改方案须列明存在的问题（problems）和整改措施（measures）(G6)",
+                "A plan lists its problems and measures (G6)",
             )
         self.trigger_event(
             self.RectificationPlanned,
@@ -479,8 +482,8 @@ class OrgGrading(Aggregate):
         if self.plan is None or self.accepted is not None or self.rectified:
             raise refuse(
                 "grading-state",
-                "只有已制定且未完成、未验收的整改方案才能报告进展 (G6)",
-                "progress is reported on a planned, unfinished, unaccepted rectification (G6)",
+                "只有已制定、尚未完成且未经验收的整改方案才能报告进展；请先制定整改方案 (G6)",
+                "Progress is reported on a planned, unfinished, unaccepted rectification; plan one first (G6)",
                 state=self.state,
             )
         self.trigger_event(
@@ -492,12 +495,17 @@ class OrgGrading(Aggregate):
         if self.plan is None:
             raise refuse(
                 "grading-state",
-                f"{self.org_id} 上年未制定整改方案，无从验收 (G8)",
+                f"{self.org_id} 上年未制定整改方案，无从考核验收，也无需验收 (G8)",
                 f"{self.org_id} has no rectification plan to accept (G8)",
                 state=self.state,
             )
         if self.accepted is not None:
-            raise refuse("grading-state", "整改已考核验收", "the rectification is accepted already", state=self.state)
+            raise refuse(
+                "grading-state",
+                "该整改已经考核验收，不能重复验收",
+                "The rectification is accepted already; it is accepted once",
+                state=self.state,
+            )
         self.trigger_event(
             self.RectificationAccepted,
             **self._ids(),

@@ -43,10 +43,10 @@ def invalid_scheme(zh: str, en: str) -> Invalid:
     return invalid("grading-scheme", f"指标体系不合法：{zh}", f"Invalid indicator scheme: {en}")
 
 
-def num(value: Any, what: str) -> int | float:
+def num(value: Any, what: str, what_zh: str) -> int | float:
     """A finite number, integral ones as int (so 10 and 10.0 hash the same)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise invalid_scheme(f"{what} 必须是数字", f"{what} must be a number")
+        raise invalid_scheme(f"{what_zh}须为数字", f"{what} must be a number")
     return int(value) if float(value).is_integer() else round(float(value), 4)
 
 
@@ -60,7 +60,7 @@ def canonical_ladder(raw: Any) -> list[dict]:
         grade = str((rung or {}).get("grade", "")).strip() if isinstance(rung, dict) else ""
         if not grade or len(grade) > 20:
             raise invalid_scheme("每一等次须有名称", "every rung names its grade (≤ 20 characters)")
-        rungs.append({"grade": grade, "min": num(rung.get("min"), f"min of {grade}")})
+        rungs.append({"grade": grade, "min": num(rung.get("min"), f"min of {grade}", f"等次「{grade}」的分数线")})
         mins.append(rungs[-1]["min"])
     if len({r["grade"] for r in rungs}) != len(rungs):
         raise invalid_scheme("等次名称不能重复", "grades of a ladder are distinct")
@@ -103,7 +103,7 @@ def canonical_scheme(raw: Any) -> dict:
                 raise invalid_scheme(
                     "只有群众评价子项可取自党员群众评议", "only 群众评价 sub-items may take source 'mass' (E8)"
                 )
-            top = num(item.get("max"), f"max of {code}")
+            top = num(item.get("max"), f"max of {code}", f"子项 {code} 的分值")
             if top <= 0:
                 raise invalid_scheme(f"子项 {code} 分值须为正", f"max of {code} must be positive")
             total += top
@@ -114,7 +114,10 @@ def canonical_scheme(raw: Any) -> dict:
     if abs(total - 100) > EPS:
         raise invalid_scheme(f"子项分值合计 {total:g}，应为 100", f"sub-items total {total:g} points, not 100")
     weights = raw.get("weights") or DEFAULT_WEIGHTS
-    w_self, w_sup = num(weights.get("self"), "weights.self"), num(weights.get("superior"), "weights.superior")
+    w_self, w_sup = (
+        num(weights.get("self"), "weights.self", "自评权重"),
+        num(weights.get("superior"), "weights.superior", "上级评定权重"),
+    )
     if w_self < 0 or w_sup < 0 or abs(w_self + w_sup - 1) > EPS:
         raise invalid_scheme("自评与上级评定权重之和须为 1", "weights self + superior are ≥ 0 and total 1")
     return {
@@ -150,18 +153,20 @@ def check_points(scheme: dict, points: dict) -> dict[str, int | float]:
         raise Invalid(
             f"score every assessed sub-item once; missing {missing}, unknown {unknown}",
             slug="grading-points",
-            title_zh="评分须覆盖全部子项且不含未知子项",
-            title_en="Points must cover exactly the scheme's sub-items",
+            title_zh=f"评分须覆盖指标体系的全部子项且不含其他子项：缺少 {'、'.join(missing) or '无'}，"
+            f"多出 {'、'.join(unknown) or '无'}",
+            title_en=f"Score exactly the scheme's sub-items: missing {', '.join(missing) or 'none'}, "
+            f"unknown {', '.join(unknown) or 'none'}",
         )
     clean = {}
     for code, top in wanted.items():
-        value = num(points[code], f"points of {code}")
+        value = num(points[code], f"points of {code}", f"子项 {code} 的得分")
         if not 0 <= value <= top:
             raise Invalid(
                 f"points of {code} must be within 0–{top}",
                 slug="grading-points",
                 title_zh=f"子项 {code} 得分须在 0–{top} 之间",
-                title_en="Points out of range",
+                title_en=f"Points of {code} must be within 0–{top}",
             )
         clean[code] = value
     return clean
@@ -201,8 +206,8 @@ def rank_of(ladder: list[dict], grade: str) -> int:
     raise Invalid(
         f"grade {grade!r} is not on the ladder {[r['grade'] for r in ladder]}",
         slug="grading-grade",
-        title_zh="等次不在本体系的等次序列中",
-        title_en="Grade not on the ladder",
+        title_zh=f"等次「{grade}」不在本指标体系中，请从 {'、'.join(r['grade'] for r in ladder)} 中选择",
+        title_en=f"Grade {grade!r} is not on the ladder; choose one of {', '.join(r['grade'] for r in ladder)}",
     )
 
 
@@ -219,21 +224,21 @@ def canonical_ratio(raw: Any) -> dict:
     for key in ("max_top", "min_bottom"):
         value = raw.get(key)
         if value is not None:
-            value = num(value, key)
+            value = num(value, key, f"比例 {key} ")
             if not 0 <= value <= 1:
                 raise Invalid(
                     f"{key} is a share within 0–1",
                     slug="grading-ratio",
-                    title_zh="比例须在 0–1 之间",
-                    title_en="Ratio out of range",
+                    title_zh=f"比例 {key} 须在 0 到 1 之间，如 0.3 表示 30%",
+                    title_en=f"{key} is a share within 0–1, e.g. 0.3 for 30%",
                 )
         out[key] = value
     if out["max_top"] is not None and out["min_bottom"] is not None and out["max_top"] + out["min_bottom"] > 1:
         raise Invalid(
             "max_top + min_bottom exceed 1",
             slug="grading-ratio",
-            title_zh="先进上限与后进下限之和超过 1",
-            title_en="Ratio rules contradict each other",
+            title_zh="先进比例上限（max_top）与后进比例下限（min_bottom）之和不能超过 1，请调低其中之一",
+            title_en="max_top + min_bottom exceed 1; lower one of them",
         )
     return out
 
@@ -285,7 +290,7 @@ def refuse_ratio(breach: dict) -> Refused:
     if breach["rule"] == "G5-max-top":
         zh = (
             f"先进比例超限 (G5)：范围内 {breach['orgs_in_scope']} 个组织，上限 {breach['max_top']:.0%} 即 "
-            f"{breach['top_limit']} 个，本次定级后将有 {breach['top_after']} 个"
+            f"{breach['top_limit']} 个，本次定级后将有 {breach['top_after']} 个；请改定其他等次，或由部署机关记录例外批准"
         )
         en = (
             f"share of the top rung capped (G5): {breach['top_after']} > {breach['top_limit']} "
@@ -294,7 +299,8 @@ def refuse_ratio(breach: dict) -> Refused:
     else:
         zh = (
             f"后进比例不足 (G5)：范围内 {breach['orgs_in_scope']} 个组织至少需 {breach['bottom_needed']} 个后进，"
-            f"本次定级后仅剩 {breach['bottom_after']} 个后进、{breach['undetermined_after']} 个未定级"
+            f"本次定级后仅剩 {breach['bottom_after']} 个后进、{breach['undetermined_after']} 个未定级；"
+            "请改定其他等次，或由部署机关记录例外批准"
         )
         en = (
             f"minimum share of the bottom rung could no longer be met (G5): need {breach['bottom_needed']}, "
@@ -304,6 +310,6 @@ def refuse_ratio(breach: dict) -> Refused:
         en + "; the issuing authority may record an override with a reason",
         slug="grading-ratio",
         title_zh=zh,
-        title_en="Ratio rule broken (G5)",
+        title_en=f"Ratio rule broken (G5): {en}; choose another grade, or the issuing authority records an override",
         **breach,
     )

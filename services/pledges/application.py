@@ -9,7 +9,7 @@ from uuid import UUID, uuid5
 
 from shared.application import ServiceApplication
 from shared.auth import Identity, require_member_or_secretary, require_secretary, sees_result, withhold
-from shared.errors import Invalid, Refused
+from shared.errors import Invalid, Refused, broken_rule, invalid
 
 from .domain import OrgPledgeBook, Pledge, check_pledgers
 
@@ -41,13 +41,13 @@ class PledgesApp(ServiceApplication):
         check_pledgers(pledger_kind, member_ids, masses)
         org = self.directory.org(org_id)
         if pledger_kind == "org":
-            require_secretary(actor, org_id)  # P1 党组织承诺 is made by the org itself
+            require_secretary(actor, org_id, ("以党组织名义承诺", "pledge in the org's name"))  # P1 党组织承诺
         else:
-            require_member_or_secretary(actor, org_id, member_ids)
+            require_member_or_secretary(actor, org_id, member_ids, doing=("提出承诺", "make this pledge"))
         members = [self.directory.member(m) for m in dict.fromkeys(member_ids)]
         for m in members:
             if m.org_id != org_id:
-                raise Invalid(f"member {m.member_id} belongs to {m.org_id}, not {org_id}", slug="member-org")
+                raise not_in_org(m.member_id, m.org_id, org_id)
         post = None
         host_org = None
         if pledger_kind == "individual":
@@ -83,9 +83,13 @@ class PledgesApp(ServiceApplication):
 
     def _check_supports(self, org_pledge_id: UUID, org_id: str) -> None:
         """P1/P12: a member's pledge may back an org pledge of the same org."""
-        target: Pledge = self.load(org_pledge_id, "pledge")
+        target: Pledge = self.load(org_pledge_id, "pledge", "承诺")
         if target.pledger_kind != "org" or target.org_id != org_id:
-            raise Invalid("supports names a 党组织承诺 of the same org", slug="supports")
+            raise invalid(
+                "supports",
+                f"supports 须为本组织（{org_id}）的党组织承诺编号",
+                f"supports names an org pledge of the same org ({org_id})",
+            )
 
     def _assigned_post(self, org_id: str, member_id: str) -> str | None:
         book = self._book(org_id)
@@ -96,10 +100,10 @@ class PledgesApp(ServiceApplication):
 
     def assign_post(self, actor: Identity, org_id: str, member_id: str, post: str, duties: str) -> None:
         """设岗定责 (P6)."""
-        require_secretary(actor, org_id)
+        require_secretary(actor, org_id, ("设岗定责", "set posts"))
         member = self.directory.member(member_id)
         if member.org_id != org_id:
-            raise Invalid(f"member {member_id} is not in {org_id}", slug="member-org")
+            raise not_in_org(member_id, member.org_id, org_id)
         stamp = self.stamp(org_id)
         book = self._book(org_id) or OrgPledgeBook.open(org_id, stamp, self.trace())
         book.assign_post(member_id, post, duties, stamp, self.trace())
@@ -107,7 +111,7 @@ class PledgesApp(ServiceApplication):
 
     # the rest of the lifecycle -----------------------------------------------------------------
     def get(self, pledge_id: UUID) -> Pledge:
-        return self.load(pledge_id, "pledge")
+        return self.load(pledge_id, "pledge", "承诺")
 
     def ledger_as_seen_by(self, who: Identity, ledger: dict) -> dict:
         """E6 on the ledger: a pledge's unpublished evaluation is for its pledgers, the org's secretary and
@@ -129,45 +133,53 @@ class PledgesApp(ServiceApplication):
 
     def approve(self, actor: Identity, pledge_id: UUID) -> Pledge:
         return self._act(
-            pledge_id, lambda p: require_secretary(actor, p.org_id), lambda p, o, t: p.approve(actor.sub, o, t)
+            pledge_id,
+            lambda p: require_secretary(actor, p.org_id, ("审核承诺", "review pledges")),
+            lambda p, o, t: p.approve(actor.sub, o, t),
         )
 
     def return_for_revision(self, actor: Identity, pledge_id: UUID, reasons: str) -> Pledge:
         return self._act(
             pledge_id,
-            lambda p: require_secretary(actor, p.org_id),
+            lambda p: require_secretary(actor, p.org_id, ("审核承诺", "review pledges")),
             lambda p, o, t: p.return_for_revision(reasons, o, t),
         )
 
     def revise(self, actor: Identity, pledge_id: UUID, items: list[dict], due: dt.date | None) -> Pledge:
         return self._act(
             pledge_id,
-            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids, doing=("修改承诺", "revise it")),
             lambda p, o, t: p.revise(items, due, o, t),
         )
 
     def publicise(self, actor: Identity, pledge_id: UUID, channel: str) -> Pledge:
         return self._act(
-            pledge_id, lambda p: require_secretary(actor, p.org_id), lambda p, o, t: p.publicise(channel, o, t)
+            pledge_id,
+            lambda p: require_secretary(actor, p.org_id, ("公开承诺", "publicise pledges")),
+            lambda p, o, t: p.publicise(channel, o, t),
         )
 
     def report_progress(self, actor: Identity, pledge_id: UUID, text: str, evidence: list[str]) -> Pledge:
         return self._act(
             pledge_id,
-            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+            lambda p: require_member_or_secretary(
+                actor, p.org_id, p.member_ids, doing=("报告践诺进展", "report progress")
+            ),
             lambda p, o, t: p.report_progress(text, evidence, o, t),
         )
 
     def complete(self, actor: Identity, pledge_id: UUID, summary: str) -> Pledge:
         return self._act(
             pledge_id,
-            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids),
+            lambda p: require_member_or_secretary(actor, p.org_id, p.member_ids, doing=("报告践诺完成", "complete it")),
             lambda p, o, t: p.complete(summary, o, t),
         )
 
     def mark_unfulfilled(self, actor: Identity, pledge_id: UUID, reason: str) -> Pledge:
         return self._act(
-            pledge_id, lambda p: require_secretary(actor, p.org_id), lambda p, o, t: p.mark_unfulfilled(reason, o, t)
+            pledge_id,
+            lambda p: require_secretary(actor, p.org_id, ("认定承诺未兑现", "mark pledges unfulfilled")),
+            lambda p, o, t: p.mark_unfulfilled(reason, o, t),
         )
 
     def remind(self, pledge_id: UUID) -> Pledge:
@@ -179,9 +191,17 @@ class PledgesApp(ServiceApplication):
 
 
 def refuse_no_post(member_id: str) -> Refused:
-    return Refused(
-        f"member {member_id} has no fixed post: the org sets one first (设岗定责, P6)",
-        slug="no-post",
-        title_zh="该党员尚未设岗定责，请先设岗再承诺 (P6)",
-        title_en="Member has no post yet (P6)",
+    return broken_rule(
+        "no-post",
+        f"党员 {member_id} 没有固定岗位，尚未设岗定责：请党组织书记先为其设岗定责，再按岗位承诺 (P6)",
+        f"Member {member_id} has no fixed post: the org's secretary sets one first (设岗定责), then the member "
+        "pledges by it (P6)",
+    )
+
+
+def not_in_org(member_id: str, member_org: str, org_id: str) -> Invalid:
+    return invalid(
+        "member-org",
+        f"党员 {member_id} 属于 {member_org}，不属于 {org_id}：请只填写 {org_id} 的党员",
+        f"Member {member_id} belongs to {member_org}, not {org_id}: name members of {org_id} only",
     )

@@ -21,7 +21,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from shared.application import Stamped
-from shared.errors import Invalid, broken_rule, invalid
+from shared.errors import broken_rule, invalid
 
 PLEDGER_KINDS = {
     "individual": "个人承诺",
@@ -30,15 +30,30 @@ PLEDGER_KINDS = {
     "org": "党组织承诺",
 }
 PLEDGERS_NEEDED = {  # P1: how many members each kind of pledge names
-    "individual": (1, 1, "个人承诺须且只须写明 1 名承诺党员", "an individual pledge names exactly one member"),
-    "collective": (2, 500, "集体承诺须写明至少 2 名承诺党员", "a collective pledge names at least two members"),
+    "individual": (
+        1,
+        1,
+        "个人承诺须在 member_ids 中写明且只写明 1 名承诺党员",
+        "An individual pledge names exactly one member in member_ids",
+    ),
+    "collective": (
+        2,
+        500,
+        "集体承诺须在 member_ids 中写明至少 2 名承诺党员",
+        "A collective pledge names at least two members in member_ids",
+    ),
     "with_masses": (
         1,
         500,
-        "带领群众共同承诺须写明至少 1 名带头党员",
-        "a pledge with the masses names at least one member",
+        "带领群众共同承诺须在 member_ids 中写明至少 1 名带头党员",
+        "A pledge with the masses names at least one leading member in member_ids",
     ),
-    "org": (0, 0, "党组织承诺以组织名义作出，不应列出党员", "an org pledge is made by the org and names no members"),
+    "org": (
+        0,
+        0,
+        "党组织承诺以组织名义作出，请不要在 member_ids 中列出党员",
+        "An org pledge is made by the org: leave member_ids empty",
+    ),
 }
 
 
@@ -47,15 +62,17 @@ def check_pledgers(pledger_kind: str, member_ids: list[str], masses: str | None)
     if pledger_kind not in PLEDGER_KINDS:
         raise invalid(
             "pledger-kind",
-            f"承诺主体类型须为 {'、'.join(PLEDGER_KINDS)} 之一",
-            f"pledger kind must be one of {list(PLEDGER_KINDS)} (P1)",
+            f"承诺主体类型无效，请选择 {'、'.join(PLEDGER_KINDS)} 之一",
+            f"Unknown pledger kind; choose one of {', '.join(PLEDGER_KINDS)} (P1)",
         )
     low, high, zh, en = PLEDGERS_NEEDED[pledger_kind]
     if not low <= len(member_ids) <= high:
-        raise invalid("pledge-members", f"{zh}（现有 {len(member_ids)} 名）", f"{en} (got {len(member_ids)}) (P1)")
+        raise invalid("pledge-members", f"{zh}（现为 {len(member_ids)} 名）", f"{en} (got {len(member_ids)}) (P1)")
     if pledger_kind == "with_masses" and not masses:
         raise invalid(
-            "pledge-masses", "带领群众共同承诺须写明参与的群众（masses 字段）", "say which masses join (masses) (P1)"
+            "pledge-masses",
+            "带领群众共同承诺须在 masses 字段中写明参与的群众",
+            "A pledge with the masses says in masses which masses join it (P1)",
         )
 
 
@@ -70,6 +87,24 @@ STATES = {
     "completed": "已践诺",
     "unfulfilled": "未兑现",
 }
+STAGE = {"proposed": 0, "returned": 0, "approved": 1, "publicised": 2, "completed": 3, "unfulfilled": 3}
+
+
+def next_step(current: str, needed: tuple[str, ...]) -> tuple[str, str]:
+    """What a refusal in state ``current`` (the act needs one of ``needed``) tells the user to do (zh, en)."""
+    if STAGE[current] == 3:
+        return "该承诺已办结，无需再办理", "the pledge is closed; nothing more to do"
+    if current == "returned":
+        return "请先由承诺人按退回意见修改承诺", "first the pledgers revise it as the return asks"
+    if current == "proposed":
+        if needed == ("returned",):
+            return "该承诺正待审核、未被退回，无需修改", "it awaits review and was not returned; nothing to revise"
+        return "请先由党组织书记审核通过", "first the secretary approves it"
+    if STAGE[current] < min(STAGE[s] for s in needed):
+        return "请先由党组织书记公开承诺", "first the secretary publicises it"
+    return "该承诺已过这一环节，无需再办理", "it is past that step; nothing more to do"
+
+
 OPEN_STATES = ("approved", "publicised")
 MAX_ITEMS = 20
 
@@ -80,16 +115,22 @@ refuse = broken_rule
 def check_items(items: list[dict]) -> list[dict]:
     """P3: 1–20 items, each with text and at least one of the 五带头 tags."""
     if not 1 <= len(items) <= MAX_ITEMS:
-        raise Invalid(f"a pledge has 1–{MAX_ITEMS} items", slug="pledge-items")
+        raise invalid(
+            "pledge-items",
+            f"一份承诺须有 1 到 {MAX_ITEMS} 项承诺事项（现为 {len(items)} 项）",
+            f"A pledge has 1–{MAX_ITEMS} items (got {len(items)})",
+        )
     clean = []
     for item in items:
         text = str(item.get("text", "")).strip()
         tags = list(dict.fromkeys(item.get("tags") or []))
         if not text:
-            raise Invalid("every item needs its text", slug="pledge-items")
+            raise invalid("pledge-items", "每项承诺事项都须写明内容（text）", "Every item needs its text")
         if not tags or any(t not in FIVE_LEADS for t in tags):
-            raise Invalid(
-                f"every item is tagged with one or more of the 五带头: {', '.join(FIVE_LEADS)} (P3)", slug="pledge-tags"
+            raise invalid(
+                "pledge-tags",
+                f"每项承诺事项须标注“五带头”中的一项或几项：{'、'.join(FIVE_LEADS)}",
+                f"Tag every item with one or more of the five leads 五带头: {', '.join(FIVE_LEADS)} (P3)",
             )
         clean.append({"text": text, "tags": tags})
     return clean
@@ -220,19 +261,37 @@ class Pledge(Aggregate):
     ) -> Pledge:
         check_pledgers(pledger_kind, member_ids, masses)
         if kind not in KINDS:
-            raise Invalid(f"kind must be one of {list(KINDS)} (P2)", slug="pledge-kind")
+            raise invalid(
+                "pledge-kind",
+                f"承诺类型无效，请选择 {'、'.join(f'{k}（{v}）' for k, v in KINDS.items())} 之一",
+                f"Unknown pledge kind; choose one of {', '.join(KINDS)} (P2)",
+            )
         if kind == "adhoc" and not trigger:
-            raise Invalid(
-                "即时承诺 carries its trigger: the phase's key work, task or emergency (P2)", slug="pledge-trigger"
+            raise invalid(
+                "pledge-trigger",
+                "即时承诺须在 trigger 中写明因何而诺：阶段性重点工作、专项任务或突发事件",
+                "An ad-hoc pledge says in trigger what it answers: the phase's key work, a task or an emergency (P2)",
             )
         if kind == "annual":
             due = due or dt.date(year, 12, 31)
             if due.year != year:
-                raise Invalid("an annual pledge is due within its year (P2)", slug="pledge-due")
+                raise invalid(
+                    "pledge-due",
+                    f"年度承诺须在当年内完成，请把完成期限（due）定在 {year} 年内",
+                    f"An annual pledge is due within its year: set due within {year} (P2)",
+                )
         if due is None:
-            raise Invalid("an ad-hoc or long-term pledge needs a due date", slug="pledge-due")
+            raise invalid(
+                "pledge-due",
+                "即时承诺和长远承诺须写明完成期限（due）",
+                "An ad-hoc or long-term pledge needs a due date",
+            )
         if due < today:
-            raise Invalid("the due date is in the past", slug="pledge-due")
+            raise invalid(
+                "pledge-due",
+                f"完成期限 {due} 已过，请定在今天（{today}）或以后",
+                f"The due date {due} is past; set it to today ({today}) or later",
+            )
         return cls._create(
             cls.Proposed,
             id=pledge_id or uuid.uuid4(),
@@ -254,52 +313,59 @@ class Pledge(Aggregate):
         )
 
     # 审诺 ------------------------------------------------------------------------------------
-    def _expect(self, *states: str, action: str) -> None:
+    def _expect(self, *states: str, action: str, action_en: str) -> None:
+        """P5: ``action`` (zh; ``action_en`` completes "… can be ___") only in ``states``; else say what comes first."""
         if self.state not in states:
             allowed = "、".join(STATES[s] for s in states)
+            step_zh, step_en = next_step(self.state, states)
             raise refuse(
                 "pledge-state",
-                f"承诺当前为「{STATES[self.state]}」，只有「{allowed}」的承诺才能{action}",
-                f"Pledge is {self.state}; only {'/'.join(states)} pledges can be {action}ed (P5)",
+                f"承诺当前为「{STATES[self.state]}」，只有「{allowed}」的承诺才能{action}；{step_zh}",
+                f"The pledge is {self.state}; only a {' or '.join(states)} pledge can be {action_en}: {step_en} (P5)",
                 state=self.state,
             )
 
     def approve(self, reviewer: str, org: dict, trace: dict) -> None:
-        self._expect("proposed", action="审核通过")
+        self._expect("proposed", action="审核通过", action_en="approved")
         self.trigger_event(self.Approved, reviewer=reviewer, org=org, trace=trace)
 
     def return_for_revision(self, reasons: str, org: dict, trace: dict) -> None:
-        self._expect("proposed", action="退回")
+        self._expect("proposed", action="退回修改", action_en="returned")
         if not reasons:
-            raise Invalid("a returned pledge says why (P4)", slug="return-reasons")
+            raise invalid("return-reasons", "退回承诺须写明理由", "A returned pledge says why (P4)")
         self.trigger_event(self.Returned, reasons=reasons, org=org, trace=trace)
 
     def revise(self, items: list[dict], due: dt.date | None, org: dict, trace: dict) -> None:
-        self._expect("returned", action="修改")
+        self._expect("returned", action="修改", action_en="revised")
         new_due = due.isoformat() if due else self.due
         self.trigger_event(self.Revised, items=check_items(items), due=new_due, org=org, trace=trace)
 
     def publicise(self, channel: str, org: dict, trace: dict) -> None:
-        self._expect("approved", action="公开")  # P5: only approved pledges are publicised
+        self._expect("approved", action="公开", action_en="publicised")  # P5: only approved pledges are publicised
         if channel not in CHANNELS:
-            raise Invalid(f"channel must be one of {', '.join(CHANNELS)} (P4)", slug="pledge-channel")
+            raise invalid(
+                "pledge-channel",
+                f"公开渠道无效，请选择 {'、'.join(CHANNELS)} 之一",
+                f"Unknown channel; choose one of {', '.join(CHANNELS)} (P4)",
+            )
         self.trigger_event(self.Publicised, channel=channel, org=org, trace=trace)
 
     # 履诺 ------------------------------------------------------------------------------------
     def report_progress(self, text: str, evidence: list[str], org: dict, trace: dict) -> None:
-        self._expect("publicised", action="报告进展")  # P5: only publicised pledges are fulfilled
+        # P5: only publicised pledges are fulfilled
+        self._expect("publicised", action="报告践诺进展", action_en="reported on")
         if not text:
-            raise Invalid("a progress report has text", slug="progress-text")
+            raise invalid("progress-text", "践诺进展须写明内容", "A progress report has text")
         self.trigger_event(self.ProgressReported, text=text, evidence=evidence, org=org, trace=trace)
 
     def complete(self, summary: str, org: dict, trace: dict) -> None:
-        self._expect("publicised", action="践诺完成")
+        self._expect("publicised", action="报告践诺完成", action_en="completed")
         self.trigger_event(self.Completed, summary=summary, org=org, trace=trace)
 
     def mark_unfulfilled(self, reason: str, org: dict, trace: dict) -> None:
-        self._expect("publicised", action="标记未兑现")
+        self._expect("publicised", action="认定为未兑现", action_en="marked unfulfilled")
         if not reason:
-            raise Invalid("an unfulfilled pledge says why", slug="unfulfilled-reason")
+            raise invalid("unfulfilled-reason", "认定承诺未兑现须写明理由", "An unfulfilled pledge says why")
         self.trigger_event(self.MarkedUnfulfilled, reason=reason, org=org, trace=trace)
 
     # 督诺 ------------------------------------------------------------------------------------
@@ -308,12 +374,20 @@ class Pledge(Aggregate):
 
     def remind(self, today: dt.date, interval_days: int, org: dict, trace: dict) -> None:
         """P4 督促: an overdue open pledge is reminded, at most once per interval."""
-        self._expect(*OPEN_STATES, action="督促")
+        self._expect(*OPEN_STATES, action="督促", action_en="reminded")
         overdue = self.days_overdue(today)
         if overdue <= 0:
-            raise refuse("not-overdue", "承诺未逾期，无需督促", "Pledge is not overdue")
+            raise refuse(
+                "not-overdue",
+                f"承诺尚未逾期（期限 {self.due}），无需督促",
+                f"The pledge is not overdue (due {self.due}); no reminder needed",
+            )
         if self.last_reminded and (today - dt.date.fromisoformat(self.last_reminded)).days < interval_days:
-            raise refuse("reminded-recently", "近期已督促", f"Already reminded within {interval_days} days")
+            raise refuse(
+                "reminded-recently",
+                f"已于 {self.last_reminded} 督促过，{interval_days} 天内无需再次督促",
+                f"Reminded on {self.last_reminded}; no new reminder within {interval_days} days",
+            )
         self.trigger_event(self.Reminded, on=today.isoformat(), days_overdue=overdue, org=org, trace=trace)
 
 
@@ -345,5 +419,5 @@ class OrgPledgeBook(Aggregate):
 
     def assign_post(self, member_id: str, post: str, duties: str, org: dict, trace: dict) -> None:
         if not post:
-            raise Invalid("设岗定责 names the post", slug="post-missing")
+            raise invalid("post-missing", "设岗定责须写明岗位名称", "Name the post (设岗定责)")
         self.trigger_event(self.PostAssigned, member_id=member_id, post=post, duties=duties, org=org, trace=trace)

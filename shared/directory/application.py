@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from eventsourcing.application import AggregateNotFoundError
 
 from ..application import ServiceApplication
-from ..errors import Invalid
+from ..errors import invalid
 from ..scope import Position, ScopeError
 from .domain import DOMAINS, MEMBER_STATUSES, MODES, ORG_TYPES, Member, Org, member_uuid, org_uuid
 
@@ -78,11 +78,19 @@ class DirectoryApp(ServiceApplication):
             org_records = [normalise_org(o) for o in orgs]
             member_records = [normalise_member(m) for m in members]
         except (KeyError, ValueError, ScopeError) as exc:
-            raise Invalid(f"directory import refused, nothing recorded: {exc}", slug="directory-invalid") from exc
+            raise invalid(
+                "directory-invalid",
+                f"目录数据有误，未导入任何数据：{exc}；请改正后重新导入",
+                f"Directory import refused, nothing recorded: {exc}; correct it and import again",
+            ) from exc
         known = {o["id"]: o for o in org_records}
         for m in member_records:
             if m["org"] not in known and not self.exists(org_uuid(m["org"])):
-                raise Invalid(f"member {m['id']}: unknown org {m['org']}", slug="directory-invalid")
+                raise invalid(
+                    "directory-invalid",
+                    f"党员 {m['id']} 所属组织 {m['org']} 不在目录中，未导入任何数据；请先导入该组织",
+                    f"Member {m['id']}: unknown org {m['org']}; nothing recorded, import the org first",
+                )
         trace = self.trace()
         positions = {o["id"]: Position(o["id"], tuple(o["local"]), tuple(o["vertical"])).as_dict() for o in org_records}
         pending: list[Org | Member] = []

@@ -106,8 +106,8 @@ class DirectoryView:
             raise NotFound(
                 f"org {org_id} is not in the directory",
                 slug="org-not-found",
-                title_zh="组织不存在",
-                title_en="Unknown org",
+                title_zh=f"组织 {org_id} 不在组织目录中，请核对组织编号",
+                title_en=f"Org {org_id} is not in the directory; check the id",
             )
         return OrgRecord(**row)
 
@@ -117,8 +117,8 @@ class DirectoryView:
             raise NotFound(
                 f"member {member_id} is not in the directory",
                 slug="member-not-found",
-                title_zh="党员不存在",
-                title_en="Unknown member",
+                title_zh=f"党员 {member_id} 不在组织目录中，请核对党员编号",
+                title_en=f"Member {member_id} is not in the directory; check the id",
             )
         return MemberRecord(**row)
 
