@@ -26,7 +26,7 @@ from .application import AwardsApp
 from .campaign import Campaign
 from .domain import PHASES
 from .nomination import Nomination
-from .projections import in_publicity
+from .queries import in_publicity
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 UNKNOWN_CAMPAIGN = (

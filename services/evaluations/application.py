@@ -23,7 +23,7 @@ from shared.errors import Invalid, invalid, not_found
 from shared.scope import Scope
 
 from .domain import SUBJECT_TYPES, EvaluationRound, PledgePolicy, Window, round_id_for
-from .projections import pledge_row
+from .queries import pledge_row
 
 if TYPE_CHECKING:
     pass

@@ -22,7 +22,7 @@ from shared.service import ServiceRuntime
 from . import ballots
 from .application import EvaluationsApp
 from .domain import CONTESTS, SHOWS
-from .projections import result_row
+from .queries import result_row
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
 MAX_COMMENT = 500

@@ -187,20 +187,6 @@ def queue(tx: Tx, pledge_id: str, cause_event_id: str, correlation_id: str, at: 
     )
 
 
-def pledge_row(db, pledge_id: str) -> dict | None:
-    row = db.one("SELECT * FROM ev_pledges WHERE pledge_id = ?", [pledge_id])
-    if row:
-        row["member_ids"] = json.loads(row["member_ids"])
-    return row
-
-
-def result_row(r: dict) -> dict:
-    r["publish"], r["has_mass"] = bool(r["publish"]), bool(r["has_mass"])
-    for key in ("participation", "modes"):
-        r[key] = json.loads(r[key]) if r.get(key) else None
-    return r
-
-
 def queue_annual(db: Database, where: str, params: list) -> int:
     """P7: annual pledges that reached fulfilment (publicised, completed, unfulfilled) get their yearly round.
     Queued rows become rounds in the next job run (jobs.open_pledge_rounds); queuing twice changes nothing."""

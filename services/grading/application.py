@@ -22,10 +22,10 @@ from shared.directory.replica import OrgRecord
 from shared.errors import NotFound, broken_rule, invalid, not_found
 from shared.scope import Scope, parse_scope
 
-from . import projections as reports
+from . import queries as reports
 from .domain import GradingCycle, OrgGrading, cycle_id_for, determine_grade, grading_id_for
 from .domain import refuse as refuse_state
-from .projections import mass_result
+from .queries import mass_result
 
 COUNTY_DEPTH = 3  # G1: a county-or-higher organisation dept issues the territorial cycle
 

@@ -10,7 +10,7 @@ from shared.logging import log
 from shared.service import ServiceRuntime
 
 from .application import PledgesApp
-from .projections import overdue_unreminded
+from .queries import overdue_unreminded
 
 
 def remind_overdue(rt: ServiceRuntime[PledgesApp]) -> int:

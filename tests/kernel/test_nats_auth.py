@@ -9,8 +9,8 @@ import pytest
 from services import spec
 from shared.auth import Identity
 from shared.envelope import Envelope
-from shared.nats_auth import ensure_scope_consumers, plan, write
 from shared.lease import Lease, lease_bucket
+from shared.nats_auth import ensure_scope_consumers, plan, write
 from shared.nats_io import EmbeddedNats
 from shared.service import ServiceRuntime
 from shared.settings import Settings

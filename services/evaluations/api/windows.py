@@ -1,0 +1,67 @@
+"""HTTP of the evaluations service: windows."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+
+from shared.api import Caller
+from shared.auth import require_scope
+from shared.scope import parse_scope
+from shared.service import ServiceRuntime
+
+from ..application import EvaluationsApp
+from ..domain import CONTESTS
+from .schemas import ContestScore, Disclosure, RegisterWindow
+
+
+def router(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
+    app = rt.app
+    router = APIRouter()
+
+    @router.post("/windows", status_code=201, summary="登记窗口单位 register a service window (E1)")
+    def register_window(body: RegisterWindow, who: Caller) -> dict:
+        w = app.register_window(who, body.window_id, body.org_id, body.name)
+        return {
+            "window_id": w.window_id,
+            "org_id": w.org_id,
+            "name": w.name,
+            "page": f"/evaluations/windows/{w.window_id}",
+        }
+
+    @router.post("/windows/{window_id}/disclosures", status_code=201, summary="三亮 a dated disclosure (E2)")
+    def disclose(window_id: str, body: Disclosure, who: Caller) -> dict:
+        w = app.disclose(who, window_id, body.show, body.title, body.content)
+        return {"window_id": window_id, "disclosures": w.disclosures}
+
+    @router.post("/windows/{window_id}/contests", status_code=201, summary="三比 record a contest score (E3)")
+    def contest(window_id: str, body: ContestScore, who: Caller) -> dict:
+        app.score_contest(who, window_id, body.contest, body.label, body.target, body.score)
+        return body.model_dump() | {"window_id": window_id}
+
+    @router.get("/contests/ranking", summary="三比排名 ranking of one contest round within a scope (E3)")
+    def ranking(who: Caller, scope: str, contest: Literal[tuple(CONTESTS)], label: str) -> dict:  # type: ignore[valid-type]
+        parsed = parse_scope(scope)
+        require_scope(who, parsed)
+        where, params = parsed.sql_filter()
+        rows = rt.db.query(
+            f"SELECT window_id, org_id, target_id, score FROM ev_contest_scores WHERE {where} "
+            "AND contest = ? AND label = ? ORDER BY score DESC, target_id",
+            [*params, contest, label],
+        )
+        ranked: list[dict] = []
+        previous = None
+        for i, r in enumerate(rows, start=1):  # equal scores share a rank (1, 2, 2, 4)
+            rank = ranked[-1]["rank"] if previous == r["score"] else i
+            ranked.append({"rank": rank, **r})
+            previous = r["score"]
+        return {
+            "scope": str(parsed),
+            "contest": contest,
+            "contest_zh": CONTESTS[contest],
+            "label": label,
+            "items": ranked,
+        }
+
+    return router
