@@ -72,7 +72,8 @@ class Identity:
         return {"sub": self.sub, "role": self.role, "scopes": [str(s) for s in self.scopes], "org": self.org}
 
 
-def refuse(identity: Identity | None, reason_en: str, reason_zh: str, **context) -> Forbidden:
+def forbidden(identity: Identity | None, reason_zh: str, reason_en: str, **context) -> Forbidden:
+    """403 saying why, in Chinese then English (the kernel's one order, as ``invalid`` and ``broken_rule``); logged."""
     log("auth").warning(
         "access refused", identity=identity.describe() if identity else None, reason=reason_en, target=context
     )
@@ -141,10 +142,10 @@ def verify_token(settings: Settings, token: str) -> Identity:
 def require_sees(who: Identity, position: Position, *also: Position) -> None:
     """H4: ``who`` sees the org (or one of ``also``, where the record is listed too: a 流动党员's host org)."""
     if who.role == "downstream" or not any(who.sees(p) for p in (position, *also)):
-        raise refuse(
+        raise forbidden(
             who,
-            f"org {position.org_id} is outside your scope; work only with orgs inside it",
             f"组织 {position.org_id} 不在您的管辖范围内，请只查看或办理您管辖范围内的组织",
+            f"org {position.org_id} is outside your scope; work only with orgs inside it",
             org=position.org_id,
         )
 
@@ -152,10 +153,10 @@ def require_sees(who: Identity, position: Position, *also: Position) -> None:
 def require_reader(who: Identity) -> None:
     """Records that belong to no org (an indicator scheme) are for every user; a downstream system only subscribes."""
     if who.role == "downstream":
-        raise refuse(
+        raise forbidden(
             who,
-            "a downstream system reads events through the feed (GET /api/<service>/events), not the API",
             "下游系统请通过事件订阅（GET /api/<服务>/events）获取数据，不能调用查询接口",
+            "a downstream system reads events through the feed (GET /api/<service>/events), not the API",
         )
 
 
@@ -193,20 +194,20 @@ def sees_subtree(who: Identity, scope: Scope) -> bool:
 
 def require_scope(who: Identity, scope: Scope) -> None:
     if who.role == "downstream" or not any(scope.within(s) for s in who.scopes):
-        raise refuse(who, *outside_scope(who, scope), scope=str(scope))
+        raise forbidden(who, *outside_scope(who, scope), scope=str(scope))
 
 
 def outside_scope(who: Identity, scope: Scope) -> tuple[str, str]:
-    """Why ``scope`` is refused to ``who``, and which scopes to ask for instead (en, zh)."""
+    """Why ``scope`` is refused to ``who``, and which scopes to ask for instead (zh, en)."""
     held = [str(s) for s in who.scopes]
     if not held:
         return (
-            f"scope {scope} is outside your scopes: you hold none; this is for superiors, org depts and auditors",
             f"范围 {scope} 超出您的管辖范围：您没有管辖范围，此项查询只对上级党组织、组织部门和审计开放",
+            f"scope {scope} is outside your scopes: you hold none; this is for superiors, org depts and auditors",
         )
     return (
-        f"scope {scope} is outside your scopes; ask for {' or '.join(held)} or a scope within it",
         f"范围 {scope} 超出您的管辖范围，请改用 {'、'.join(held)} 或其下级范围",
+        f"scope {scope} is outside your scopes; ask for {' or '.join(held)} or a scope within it",
     )
 
 
@@ -216,10 +217,10 @@ DOING = ("办理此事项", "do this")  # what a refusal says the caller may not
 def require_secretary(who: Identity, org_id: str, doing: tuple[str, str] = DOING) -> None:
     """The base org acts through its secretary (审核、公开、督促、设岗定责); ``doing`` names the act (zh, en)."""
     if not (who.role == "secretary" and who.org == org_id):
-        raise refuse(
+        raise forbidden(
             who,
-            f"only the secretary of {org_id} may {doing[1]}; ask the secretary",
             f"只有 {org_id} 的党组织书记可以{doing[0]}，请由该党组织书记办理",
+            f"only the secretary of {org_id} may {doing[1]}; ask the secretary",
             org=org_id,
         )
 
@@ -236,20 +237,20 @@ def require_member_or_secretary(
         return
     if who.role == "member" and who.org == org_id and who.sub in member_ids:
         return
-    raise refuse(
+    raise forbidden(
         who,
-        f"only {members[1]} or the secretary of {org_id} may {doing[1]}",
         f"只有{members[0]}本人或 {org_id} 的党组织书记可以{doing[0]}",
+        f"only {members[1]} or the secretary of {org_id} may {doing[1]}",
         org=org_id,
     )
 
 
 def require_authority(
-    who: Identity, scope: Scope, reason_en: str, reason_zh: str, roles: tuple[str, ...] = ("superior", "org_admin")
+    who: Identity, scope: Scope, reason_zh: str, reason_en: str, roles: tuple[str, ...] = ("superior", "org_admin")
 ) -> None:
     """An authority over ``scope`` (an org dept, a superior): one of ``roles``, holding ``scope`` or a wider one."""
     if who.role not in roles:
-        raise refuse(who, reason_en, reason_zh, scope=str(scope))
+        raise forbidden(who, reason_zh, reason_en, scope=str(scope))
     require_scope(who, scope)
 
 
@@ -264,16 +265,16 @@ def require_leading(
         return
     org, hierarchy_zh = position.org_id, HIERARCHIES_ZH.get(leading_hierarchy, leading_hierarchy)
     if who.guides(position, leading_hierarchy):
-        raise refuse(
+        raise forbidden(
             who,
+            f"您对 {org} 只有指导关系、没有领导关系 (H3)，不能{doing[0]}；请由其{hierarchy_zh}领导体系的上级党组织办理",
             f"you guide {org} but do not lead it (H3): only its leading superior in the {leading_hierarchy} "
             f"hierarchy may {doing[1]}",
-            f"您对 {org} 只有指导关系、没有领导关系 (H3)，不能{doing[0]}；请由其{hierarchy_zh}领导体系的上级党组织办理",
             org=org,
         )
-    raise refuse(
+    raise forbidden(
         who,
-        f"you do not lead {org} (H3): only its leading superior may {doing[1]}",
         f"您不是 {org} 的领导上级 (H3)，不能{doing[0]}；请由领导该组织的上级党组织办理",
+        f"you do not lead {org} (H3): only its leading superior may {doing[1]}",
         org=org,
     )

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 from nats.js import api
 
-from .auth import Identity, outside_scope, refuse
+from .auth import Identity, forbidden, outside_scope
 from .envelope import Envelope
 from .nats_io import stream_name
 from .scope import Scope, parse_scope
@@ -26,7 +26,7 @@ HEARTBEAT_S = 15.0
 def feed_scope(who: Identity, scope_text: str) -> Scope:
     scope = parse_scope(scope_text)
     if not any(scope.within(s) for s in who.scopes):  # downstream systems may watch; members have no scopes
-        raise refuse(who, *outside_scope(who, scope), scope=str(scope))
+        raise forbidden(who, *outside_scope(who, scope), scope=str(scope))
     return scope
 
 

@@ -27,7 +27,7 @@ GENERIC = {"输入不合法", "操作被拒绝", "无权操作", "未找到", "�
 GENERIC |= {c.title_zh for c in (Problem, Invalid, NotFound, Refused, Forbidden, Unauthorized)}  # last resorts
 WHAT_TO_DO = ("请", "须", "只有", "应", "无需", "可以", "先", "再", "改为", "不能", "不在", "核对", "检查")
 PROBLEM_CLASSES = {"Problem", "Invalid", "NotFound", "Refused", "Forbidden", "Unauthorized"}
-SLUG_HELPERS = {"invalid", "broken_rule", "not_found", "refuse", "refuse_state"}
+SLUG_HELPERS = {"invalid", "broken_rule", "not_found", "refuse", "refuse_state", "forbidden"}
 
 
 def judge(title_zh: str, title_en: str) -> None:
@@ -66,8 +66,8 @@ def chinese_titles(tree: ast.AST) -> list[tuple[int, str, str | None]]:
             zh = next((k.value for k in node.keywords if k.arg == "title_zh"), None)
             found.append((node.lineno, name, "" if zh is None else text_of(zh)))
         elif name in SLUG_HELPERS and len(node.args) >= 3:
-            slug_first = isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
-            found.append((node.lineno, name, text_of(node.args[1] if slug_first else node.args[2])))
+            # one order for every helper: (slug or identity, zh, en)
+            found.append((node.lineno, name, text_of(node.args[1])))
     return found
 
 

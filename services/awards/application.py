@@ -11,7 +11,7 @@ from uuid import UUID
 from shared.application import ServiceApplication
 from shared.auth import (
     Identity,
-    refuse,
+    forbidden,
     require_authority,
     require_leading,
     require_member_or_secretary,
@@ -135,10 +135,10 @@ class AwardsApp(ServiceApplication):
 
     def _require_decider(self, actor: Identity) -> None:
         if actor.role not in DECIDERS:
-            raise refuse(
+            raise forbidden(
                 actor,
-                "only a superior or an organisation department may open a campaign",
                 "只有上级党组织或组织部门可以发起表彰活动",
+                "only a superior or an organisation department may open a campaign",
             )
 
     def _require_authority(self, actor: Identity, campaign: Campaign) -> None:
@@ -146,8 +146,8 @@ class AwardsApp(ServiceApplication):
         require_authority(
             actor,
             Scope.parse(campaign.scope),
-            "only the campaign's opening authority (a superior or org dept holding its scope) may do this",
             f"只有发起本表彰活动的上级党组织或组织部门（管辖 {campaign.scope}）可以办理此事项",
+            "only the campaign's opening authority (a superior or org dept holding its scope) may do this",
         )
 
     def record_override(
@@ -248,10 +248,10 @@ class AwardsApp(ServiceApplication):
         level = Scope.parse(n.level or n.levels[-1])
         require_leading(actor, org.position, level.hierarchy, ("审议该推荐", "decide on it"))
         if n.level is not None and level not in actor.scopes:
-            raise refuse(
+            raise forbidden(
                 actor,
-                f"the nomination is waiting at {level}, not at your level; it reaches you when passed on",
                 f"该推荐对象正待 {level} 层级审议，尚未到您的层级；请待其逐级上报后再审议",
+                f"the nomination is waiting at {level}, not at your level; it reaches you when passed on",
                 nomination=str(n.id),
             )
 

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 from shared.application import ServiceApplication, retried
 from shared.auth import (
     Identity,
-    refuse,
+    forbidden,
     require_leading,
     require_scope,
     require_secretary,
@@ -47,10 +47,10 @@ class EvaluationsApp(ServiceApplication):
         if actor.role in ("superior", "org_admin"):
             require_leading(actor, org.position, org.leading_hierarchy, doing)
             return
-        raise refuse(
+        raise forbidden(
             actor,
-            f"only the secretary of {org_id} or a superior leading it may {doing[1]}",
             f"只有 {org_id} 的党组织书记或领导该组织的上级党组织可以{doing[0]}",
+            f"only the secretary of {org_id} or a superior leading it may {doing[1]}",
             org=org_id,
         )
 
@@ -145,10 +145,10 @@ class EvaluationsApp(ServiceApplication):
         superior (leading or guiding: H3 lets guiding superiors comment), 群众评议 only anonymously (E5)."""
         org = self._org(r.org_id)
         if mode == "mass":
-            raise refuse(
+            raise forbidden(
                 actor,
-                "mass ratings are anonymous, through the round's QR link (E5); rate in your own mode here",
                 "群众评议只能通过本轮的二维码链接匿名参与 (E5)，不能用账号评分；请按您的身份参加其他评议方式",
+                "mass ratings are anonymous, through the round's QR link (E5); rate in your own mode here",
             )
         subjects = self.subject_members(r)
         if mode == "self":
@@ -156,29 +156,29 @@ class EvaluationsApp(ServiceApplication):
                 return
             if not subjects and actor.role == "secretary" and actor.org == r.org_id:  # an org, a window, an org pledge
                 return
-            raise refuse(
+            raise forbidden(
                 actor,
-                "only the subject rates itself (个人自评); rate in another mode",
                 "只有被评对象本人可以自评（个人自评），请选择其他评议方式",
+                "only the subject rates itself (个人自评); rate in another mode",
             )
         if mode == "peer":
             fellows = {m.member_id for m in self.directory.members_of(r.org_id)}
             if actor.role == "member" and actor.sub in fellows and actor.sub not in subjects:
                 return
-            raise refuse(
+            raise forbidden(
                 actor,
-                f"only fellow members of {r.org_id}, not the subject, rate each other (党员互评)",
                 f"只有 {r.org_id} 的其他党员（被评对象本人除外）可以参加党员互评",
+                f"only fellow members of {r.org_id}, not the subject, rate each other (党员互评)",
             )
         if actor.role == "secretary" and actor.org == r.org_id:
             return
         if actor.role in ("superior", "org_admin"):
             require_sees(actor, org.position)
             return
-        raise refuse(
+        raise forbidden(
             actor,
-            f"the leader's comment (领导点评) is given by the secretary of {r.org_id} or a superior",
             f"领导点评只能由 {r.org_id} 的党组织书记或上级党组织作出，请选择其他评议方式",
+            f"the leader's comment (领导点评) is given by the secretary of {r.org_id} or a superior",
         )
 
     def subject_members(self, r: EvaluationRound) -> list[str]:
@@ -305,10 +305,10 @@ class EvaluationsApp(ServiceApplication):
     ) -> PledgePolicy:
         """A superior or organisation dept sets how pledges under its scope are evaluated (P7)."""
         if actor.role not in ("superior", "org_admin"):
-            raise refuse(
+            raise forbidden(
                 actor,
-                "only a superior or an organisation dept sets the pledge evaluation policy",
                 "只有上级党组织或组织部门可以设定评诺办法",
+                "only a superior or an organisation dept sets the pledge evaluation policy",
             )
         require_scope(actor, scope)
         key = str(scope)

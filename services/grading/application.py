@@ -10,7 +10,7 @@ from uuid import UUID
 from shared.application import ServiceApplication, retried
 from shared.auth import (
     Identity,
-    refuse,
+    forbidden,
     require_authority,
     require_leading,
     require_secretary,
@@ -42,8 +42,8 @@ class GradingApp(ServiceApplication):
         require_authority(
             actor,
             parsed,
-            "only an organisation dept deploys a grading cycle (G1)",
             "只有组织部门可以安排部署定级工作 (G1)，请由县级以上党委组织部门部署",
+            "only an organisation dept deploys a grading cycle (G1)",
             roles=("org_admin",),
         )
         if parsed.hierarchy == "local" and len(parsed.path) > COUNTY_DEPTH:
@@ -101,10 +101,10 @@ class GradingApp(ServiceApplication):
                 own = None
             if own is not None and self._covers(cycle, own):
                 return
-        raise refuse(
+        raise forbidden(
             actor,
-            f"cycle {cycle.id} ({cycle.scope}) is outside your scope",
             f"定级周期 {cycle.scope} {cycle.year} 年度不在您的管辖范围内，请查看您管辖范围内的定级周期",
+            f"cycle {cycle.id} ({cycle.scope}) is outside your scope",
         )
 
     def overrides_seen_by(self, actor: Identity, cycle: GradingCycle) -> dict:
@@ -214,8 +214,8 @@ class GradingApp(ServiceApplication):
         require_authority(
             actor,
             Scope.parse(cycle.scope),
-            "only the issuing organisation dept may override the ratio rules (G5)",
             "只有部署本周期定级工作的组织部门可以例外批准 (G5)",
+            "only the issuing organisation dept may override the ratio rules (G5)",
             roles=("org_admin",),
         )
         org = self._covered_org(cycle, org_id)
