@@ -15,6 +15,7 @@ FIGURES = {  # key: (title, what the target is)
     "grading_cycle": ("定级确定 cost as the cycle grows (G5 check + count)", "flat: largest ≤ 1.5× smallest"),
     "api_scaling": ("提诺 throughput vs API processes (worker separate)", "≥ 1.0× raw save"),
     "relay_failover": ("Relay failover after kill -9 of its holder", "≤ 2× lease TTL, 0 lost or duplicated"),
+    "cluster_node_kill": ("Commands lost/duplicated when the R3 stream leader is killed (3-node cluster)", "0"),
 }
 
 
@@ -39,6 +40,8 @@ def met(key: str, f: dict) -> str:
         return "—"
     if key == "grading_cycle":
         return "yes" if f["growth"] <= 1.5 else "no"
+    if key == "cluster_node_kill":
+        return "yes" if f["value"] == 0 else "no"
     if key == "relay_failover":
         return "yes" if f["value"] <= 2 * f["lease_ttl_s"] and f["lost_or_duplicated"] == 0 else "no"
     return "yes" if f["ratio"] >= f["target_ratio"] else "no"
@@ -92,6 +95,11 @@ def table(result: dict) -> str:
                 measured = (
                     f"{f['value']:.1f} s (TTL {f['lease_ttl_s']:.0f} s); {f['commands_ok']:,} commands, "
                     f"{f['events_on_stream']:,} events on the stream ({f['lost_or_duplicated']} lost or duplicated)"
+                )
+            elif key == "cluster_node_kill":
+                measured = (
+                    f"{f['missing']} missing, {f['duplicated']} duplicated of {f['commands']:,} commands; "
+                    f"stream complete {f['caught_up_s']:.1f} s after the kill"
                 )
             elif key == "grading_cycle":
                 measured = " / ".join(f"{int(n):,} orgs {us / 1000:.2f} ms" for n, us in f["per_size_us"].items())

@@ -34,7 +34,7 @@ from .latency import end_to_end_latency
 from .outbox import relay_throughput
 from .readmodel import projection_throughput
 from .rebuild import rebuild
-from .scaling import api_scaling, relay_failover
+from .scaling import api_scaling, cluster_node_kill, relay_failover
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -159,6 +159,9 @@ async def one_store(result: dict, mode: Mode, store: str, history: History, whol
                 store,
                 partial(api_scaling, env, mode.api_processes, mode.command_s, mode.raw_save_s),
             )
+    if "cluster_node_kill" in selected:
+        async with environment(store) as env:
+            await measure(result, "cluster_node_kill", store, partial(cluster_node_kill, env))
     if "relay_failover" in selected:
         async with environment(store) as env:
             await measure(result, "relay_failover", store, partial(relay_failover, env))

@@ -142,3 +142,99 @@ async def relay_failover(env: Env) -> dict:
 async def _other(lease: Lease, first: str) -> bool:
     now = await lease.holder_now()
     return now is not None and now != first
+
+
+async def cluster_node_kill(env: Env, commands: int = 300) -> dict:
+    """Commands keep coming while the pledges stream's leader in a 3-node cluster (R3, fsync) is killed
+    with -9: how many acknowledged commands are missing from the stream, or on it twice (0 is the goal),
+    and how long the relay took to publish everything after the kill."""
+    import threading
+
+    from services import spec
+    from shared.auth import issue_token, verify_token
+    from shared.cluster import LocalCluster
+    from shared.service import ServiceRuntime
+
+    cluster = LocalCluster(env.tmp / "cluster").start()
+    settings = env.settings.model_copy(update={"nats_url": cluster.url, "stream_replicas": 3})
+    nc = await connect(settings)
+    js = nc.jetstream()
+    directory = ServiceRuntime(spec("directory"), settings)
+    pledges = ServiceRuntime(spec("pledges"), settings)
+    try:
+        await wait_until(lambda: _jetstream(js), timeout=60)
+        records = directory_records(DIRECTORY_ORGS)
+        await asyncio.to_thread(directory.app.import_records, records["orgs"], records["members"])
+        await directory.start()
+        await pledges.start()
+        await pledges.settle(60)
+        org = records["orgs"][-1]["id"]
+        secretary = verify_token(settings, issue_token(settings, f"S-{org}", "secretary", [], org))
+        recorded: list = []
+
+        def load() -> None:
+            for _ in range(commands):
+                recorded.append(
+                    pledges.app.propose(
+                        secretary,
+                        org_id=org,
+                        pledger_kind="org",
+                        member_ids=[],
+                        kind="annual",
+                        items=[{"text": "组织党员志愿服务", "tags": ["带头服务群众"]}],
+                    )
+                )
+                time.sleep(0.004)
+
+        thread = threading.Thread(target=load)
+        thread.start()
+        await wait_until(lambda: _count(js, commands // 5), timeout=60)
+        cluster.kill((await js.stream_info(stream_name("pledges"))).cluster.leader)
+        killed = time.monotonic()
+        await asyncio.to_thread(thread.join, 120)
+        await wait_until(lambda: _count(js, len(recorded)), timeout=120, interval=0.05)
+        caught_up = time.monotonic() - killed
+        await asyncio.sleep(1)
+        info = await js.stream_info(stream_name("pledges"))
+        ids = set()
+        sub = await js.subscribe("cxzy.pledges.>", stream=stream_name("pledges"), ordered_consumer=True)
+        for _ in range(info.state.messages):
+            msg = await sub.next_msg(timeout=10)
+            ids.add(msg.headers["ce-subject"])
+        await sub.unsubscribe()
+        missing = len({str(p) for p in recorded} - ids)
+        duplicated = info.state.messages - len(ids)
+        return {
+            "value": float(missing + duplicated),
+            "unit": "commands lost or duplicated",
+            "commands": len(recorded),
+            "missing": missing,
+            "duplicated": duplicated,
+            "caught_up_s": caught_up,
+            "baseline": float(len(recorded)),
+            "baseline_name": "acknowledged commands",
+            "ratio": (missing + duplicated) / max(1, len(recorded)),
+            "target_ratio": 0.0,
+        }
+    finally:
+        await pledges.stop()
+        await directory.stop()
+        pledges.close()
+        directory.close()
+        await nc.close()
+        cluster.stop()
+
+
+async def _jetstream(js) -> bool:
+    try:
+        await js.account_info()
+    except Exception:  # noqa: BLE001 — no meta leader yet
+        return False
+    return True
+
+
+async def _count(js, at_least: int) -> bool:
+    try:
+        return (await js.stream_info(stream_name("pledges"))).state.messages >= at_least
+    except Exception:  # noqa: BLE001 — a new leader is being elected
+        return False

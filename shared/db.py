@@ -160,6 +160,24 @@ class Database:
                 self._local.conn = None
 
 
+@contextmanager
+def schema_lock(settings: Settings, service: str) -> Iterator[None]:
+    """Held while a process creates a service's schema and tables: PostgreSQL refuses concurrent catalog
+    changes ("tuple concurrently updated") when several processes of a service start at once. A session
+    advisory lock on its own connection; SQLite needs none (its write lock serialises DDL)."""
+    if settings.store != "postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(settings.postgres_dsn, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"cxzy-schema:{service}"])
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"cxzy-schema:{service}"])
+
+
 def eventsourcing_env(settings: Settings, service: str) -> dict[str, str]:
     """The write model's store (eventsourcing's own environment variables)."""
     if settings.store == "postgres":

@@ -18,7 +18,7 @@ from . import checkpoints
 from .application import ServiceApplication
 from .audit import Auditor
 from .contract import Contract
-from .db import Database
+from .db import Database, schema_lock
 from .directory.replica import DirectoryReplica, DirectoryView
 from .lease import Duty, hold, lease_bucket
 from .logging import log
@@ -57,18 +57,19 @@ class ServiceRuntime(Generic[AppT]):
         self.spec = spec
         self.name = spec.name
         self.settings = settings
-        self.db = Database(settings, spec.name)
-        self.projections = ([DirectoryReplica()] if spec.replicate_directory else []) + spec.projections()
-        if spec.ddl:
-            self.db.script(spec.ddl)
-        self.directory = DirectoryView(self.db)
-        self.app: AppT = spec.application(spec.name, settings, self.directory)
+        with schema_lock(settings, spec.name):  # processes of one service starting together create tables once
+            self.db = Database(settings, spec.name)
+            self.projections = ([DirectoryReplica()] if spec.replicate_directory else []) + spec.projections()
+            if spec.ddl:
+                self.db.script(spec.ddl)
+            self.directory = DirectoryView(self.db)
+            self.app: AppT = spec.application(spec.name, settings, self.directory)
+            # the runners exist (and their tables) from the start; they get the bus when the runtime starts
+            self.runners = [ProjectionRunner(p, self.db, None, settings, spec.name) for p in self.projections]
         self.app.on_saved = self.nudge
         self.nc: Any = None
         self.js: Any = None
         self.relay: OutboxRelay | None = None
-        # the runners exist (and their tables) from the start; they get the bus when the runtime starts
-        self.runners = [ProjectionRunner(p, self.db, None, settings, spec.name) for p in self.projections]
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self.role: Role = "all"
