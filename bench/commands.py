@@ -4,7 +4,6 @@ eventsourcing ``Application.save`` rate of the same Pledge aggregate on the same
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import threading
 import time
 
@@ -15,33 +14,14 @@ from shared.directory.replica import DirectoryView
 
 from .harness import DIRECTORY_ORGS, Env, ServedPledges
 from .load import in_child
-from .province import orgs
+from .province import orgs, proposed
 
-TODAY = dt.date(2026, 1, 5)
 BENCH_ORGS = orgs(DIRECTORY_ORGS)
 
 
 def new_pledge(i: int) -> Pledge:
     """The aggregate the HTTP command creates, built directly (no HTTP, no directory, no auth)."""
-    org = BENCH_ORGS[i % len(BENCH_ORGS)]
-    return Pledge.propose(
-        org=org.position.as_dict(),
-        trace={"correlation_id": None, "causation_id": None},
-        pledger_kind="individual",
-        member_ids=[org.member_id],
-        kind="annual",
-        year=2026,
-        items=[{"text": f"每月走访困难群众两次（第{i}号）", "tags": ["带头服务群众"]}],
-        due=None,
-        trigger=None,
-        masses=None,
-        post="网格员",
-        host_org=None,
-        leading=False,
-        exempt_members=[],
-        supports=None,
-        today=TODAY,
-    )
+    return proposed(BENCH_ORGS[i % len(BENCH_ORGS)], f"每月走访困难群众两次（第{i}号）")
 
 
 def raw_save_rate(env: Env, threads: int, duration: float) -> float:

@@ -20,40 +20,22 @@ from urllib.parse import quote
 from nats.js.errors import NotFoundError
 
 from services.pledges.contract import CONTRACT
-from services.pledges.domain import CHANNELS, Pledge
+from services.pledges.domain import CHANNELS
 from shared.envelope import _SAFE, GENESIS, Envelope, canonical_json
 from shared.nats_io import EmbeddedNats, connect, ensure_stream, stream_name
 from shared.scope import Scope
 from shared.settings import Settings
 
-from .province import COUNTY_SCOPE, VERTICAL_SCOPE, BenchOrg, orgs
+from .province import COUNTY_SCOPE, VERTICAL_SCOPE, BenchOrg, orgs, proposed
 
 EVENTS_PER_PLEDGE = 5
 STREAM = stream_name("pledges")
-TODAY = dt.date(2026, 1, 5)
 
 
 def pledge_events(org: BenchOrg, rng: random.Random) -> list:
     """The five domain events of one pledge's life."""
     o, trace = org.position.as_dict(), {"correlation_id": None, "causation_id": None}
-    p = Pledge.propose(
-        org=o,
-        trace=trace,
-        pledger_kind="individual",
-        member_ids=[org.member_id],
-        kind="annual",
-        year=2026,
-        items=[{"text": "每月走访困难群众两次，帮助解决实际问题", "tags": ["带头服务群众"]}],
-        due=None,
-        trigger=None,
-        masses=None,
-        post="网格员",
-        host_org=None,
-        leading=False,
-        exempt_members=[],
-        supports=None,
-        today=TODAY,
-    )
+    p = proposed(org, "每月走访困难群众两次，帮助解决实际问题")
     p.approve(f"S-{org.org_id}", o, trace)
     p.publicise(rng.choice(CHANNELS), o, trace)
     p.report_progress("已走访5户", ["photo-1.jpg"], o, trace)

@@ -3,8 +3,10 @@ every tenth one also in the vertical tax system (mode c, H2), and one member wit
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from services.pledges.domain import Pledge
 from shared.scope import Position
 
 PROVINCE = "13"
@@ -84,3 +86,28 @@ def proposal(org: BenchOrg, n: int) -> dict:
         "kind": "annual",
         "items": [{"text": f"每月走访困难群众两次，帮助解决实际问题（第{n}号）", "tags": ["带头服务群众"]}],
     }
+
+
+TODAY = dt.date(2026, 1, 5)  # the benchmark's clock
+
+
+def proposed(org: BenchOrg, text: str) -> Pledge:
+    """承诺提出 of an individual pledge by the org's member, built directly (no HTTP, no directory, no auth)."""
+    return Pledge.propose(
+        org=org.position.as_dict(),
+        trace={"correlation_id": None, "causation_id": None},
+        pledger_kind="individual",
+        member_ids=[org.member_id],
+        kind="annual",
+        year=2026,
+        items=[{"text": text, "tags": ["带头服务群众"]}],
+        due=None,
+        trigger=None,
+        masses=None,
+        post="网格员",
+        host_org=None,
+        leading=False,
+        exempt_members=[],
+        supports=None,
+        today=TODAY,
+    )

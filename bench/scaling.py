@@ -8,13 +8,13 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import httpx
 
 from shared.lease import BUCKET, Lease
 from shared.nats_io import connect, free_port, stream_name, wait_until
+from shared.processes import serve, stop
 
 from .commands import raw_save_rate
 from .harness import DIRECTORY_ORGS, Env, ServedPledges
@@ -24,24 +24,7 @@ from .province import directory_records
 
 def _process(env: Env, *args: str, port: int | None = None) -> subprocess.Popen:
     settings = env.settings.model_copy(update={"http_port": port or env.settings.http_port})
-    log = open(env.tmp / f"{'-'.join(args)}.log", "ab")  # noqa: SIM115 — the child owns it
-    return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", *args],
-        env={**os.environ, **settings.as_env(), "CXZY_LOG_LEVEL": "WARNING"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _stop(*procs: subprocess.Popen) -> None:
-    for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            p.kill()
+    return serve(args[0], settings, env.tmp / f"{'-'.join(args)}.log", *args[1:], CXZY_LOG_LEVEL="WARNING")
 
 
 async def _healthy(url: str) -> bool:
@@ -82,9 +65,9 @@ async def api_scaling(env: Env, processes: tuple[int, ...], duration: float, raw
                 load = await in_child("closed", url, proposers, 32, duration)
                 rates[str(n)] = load["ok"] / load["elapsed_s"]
             finally:
-                _stop(api)
+                stop(api)
     finally:
-        _stop(worker)
+        stop(worker)
     best = max(rates.values())
     return {
         "value": best,
@@ -136,7 +119,7 @@ async def relay_failover(env: Env) -> dict:
         }
     finally:
         await nc.close()
-        _stop(api, *workers)
+        stop(api, *workers)
 
 
 async def _other(lease: Lease, first: str) -> bool:

@@ -74,6 +74,7 @@ def cmd_up(args, settings: Settings) -> None:
     import uvicorn
 
     from .app import create_app
+    from .processes import serve, stop
 
     server = EmbeddedNats(settings.var_dir / "nats", port=settings.embedded_nats_port).start()
     print(f"nats-server (JetStream) on {server.url}, store {server.store_dir}", flush=True)
@@ -96,43 +97,17 @@ def cmd_up(args, settings: Settings) -> None:
         # the production split on one machine (issue 10): one worker process per service holds its relay,
         # projections and jobs; this process serves HTTP for all of them (role api), so neither waits on
         # the other's GIL
-        workers = [_spawn_worker(name, settings) for name in names]
+        workers = [serve(n, settings, settings.var_dir / f"{n}-worker.log", "--role", "worker") for n in names]
         try:
             app = create_app(runtimes, settings, server.url, role="api")
             uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning")
         finally:
-            _stop_workers(workers)
+            stop(*workers)
             for rt in runtimes:
                 rt.close()
     finally:
         server.stop()
         print("cxzy stopped", flush=True)
-
-
-def _spawn_worker(service: str, settings: Settings):
-    import subprocess
-
-    log = open(settings.var_dir / f"{service}-worker.log", "ab")  # noqa: SIM115 — the child writes it
-    return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", service, "--role", "worker"],
-        env={**os.environ, **settings.as_env()},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _stop_workers(workers) -> None:
-    import signal
-    import subprocess
-
-    for w in workers:
-        if w.poll() is None:
-            w.send_signal(signal.SIGTERM)
-    for w in workers:
-        try:
-            w.wait(20)
-        except subprocess.TimeoutExpired:
-            w.kill()
 
 
 def _print_demo_tokens(settings: Settings, base: str) -> None:

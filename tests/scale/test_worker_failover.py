@@ -6,12 +6,11 @@ has every event once, in store order, and the hash chain is unbroken."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +19,7 @@ from shared.audit import check_chain, read_range
 from shared.auth import issue_token, verify_token
 from shared.lease import BUCKET, Lease
 from shared.nats_io import EmbeddedNats, connect, stream_name, wait_until
+from shared.processes import serve, stop
 from shared.service import ServiceRuntime
 from shared.settings import Settings
 from tests.directory_fixture import DIRECTORY
@@ -28,17 +28,8 @@ from tests.stack import FreshPostgres, stores
 ITEMS = [{"text": "组织党员志愿服务", "tags": ["带头服务群众"]}]
 
 
-def env_of(settings: Settings) -> dict[str, str]:
-    return {**os.environ, **settings.as_env(), "CXZY_RELAY_POLL_S": "0.05", "CXZY_LOG_FORMAT": "json"}
-
-
-def worker(settings: Settings, log) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", "pledges", "--role", "worker"],
-        env=env_of(settings),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def worker(settings: Settings, log: Path) -> subprocess.Popen:
+    return serve("pledges", settings, log, "--role", "worker", CXZY_RELAY_POLL_S="0.05", CXZY_LOG_FORMAT="json")
 
 
 @pytest.mark.parametrize("store", stores())
@@ -58,7 +49,7 @@ async def test_two_workers_one_relay_kill_the_holder_nothing_lost_or_duplicated(
     await directory.start(role="all")
     api = ServiceRuntime(spec("pledges"), settings)
     await api.start(role="api")
-    log = open(tmp_path / "workers.log", "ab")  # noqa: SIM115
+    log = tmp_path / "workers.log"
     workers = [worker(settings, log), worker(settings, log)]
     nc = await connect(settings)
     js = nc.jetstream()
@@ -105,15 +96,7 @@ async def test_two_workers_one_relay_kill_the_holder_nothing_lost_or_duplicated(
         assert survivor.poll() is None
     finally:
         await nc.close()
-        for w in workers:
-            if w.poll() is None:
-                w.send_signal(signal.SIGTERM)
-        for w in workers:
-            try:
-                w.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                w.kill()
-        log.close()
+        stop(*workers)
         await api.stop()
         await directory.stop()
         api.close()
