@@ -1,7 +1,7 @@
 """A province-sized pledge history on JetStream, generated once and reused (``var/bench/history-<n>/``).
 
 Real envelopes: Pledge aggregates driven through 提诺 → 审诺 → 公开 → 履诺 → 践诺 (P4), each domain event
-turned into a CloudEvent by the kernel's contract and chained (DESIGN.md "The envelope"), then pipelined
+turned into a CloudEvent by the kernel's contract and chained (docs/ARCHITECTURE.md "The envelope"), then pipelined
 onto the NATS protocol into ``CXZY_PLEDGES`` (a million events through HTTP would take hours; through
 nats-py's ``publish_async``, half an hour)."""
 

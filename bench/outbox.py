@@ -1,5 +1,5 @@
 """Figure 2 — relay throughput: events/s the outbox relay moves from the pledges notification log onto
-JetStream (DESIGN.md service part 2), against raw nats-py ``publish_async`` of the same subjects, headers
+JetStream (docs/ARCHITECTURE.md service part 2), against raw nats-py ``publish_async`` of the same subjects, headers
 and payloads to the same server, acknowledged in the same batches."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Figure 3 — projection throughput: events/s the ledger 承诺台账 (P9) applies from JetStream, exactly once
-(DESIGN.md service part 3), against raw nats-py pull fetch+ack of the same stream, with a raw INSERT of the
+(docs/ARCHITECTURE.md service part 3), against raw nats-py pull fetch+ack of the same stream, with a raw INSERT of the
 same rows (sqlite3 / psycopg, no kernel) beside it."""
 
 from __future__ import annotations

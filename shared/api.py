@@ -12,7 +12,7 @@ from .auth import Identity, verify_token
 from .errors import Unauthorized
 from .logging import log
 
-MAX_TEXT = 2000  # characters; longer free text is refused (DESIGN.md: bad input changes nothing)
+MAX_TEXT = 2000  # characters; longer free text is refused (docs/ARCHITECTURE.md: bad input changes nothing)
 
 
 class Command(BaseModel):

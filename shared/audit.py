@@ -1,4 +1,4 @@
-"""Audit (DESIGN.md "Audit"): the per-service hash chain, signed Merkle checkpoints on
+"""Audit (docs/ARCHITECTURE.md "Audit"): the per-service hash chain, signed Merkle checkpoints on
 ``cxzy.audit.<service>`` (stream CXZY_AUDIT), and ``cxzy verify`` which checks both and reports the
 first broken link."""
 

@@ -1,4 +1,4 @@
-"""Who is calling, and may they (DOMAIN.md H3, H4; DESIGN.md "Subjects and scopes").
+"""Who is calling, and may they (DOMAIN.md H3, H4; docs/ARCHITECTURE.md "Subjects and scopes").
 
 Tokens are signed JWTs (HS256) carrying a role, scopes and, for members and secretaries, their org.
 Keys come from settings as ``kid:secret`` pairs: the first signs, every listed key verifies, so a

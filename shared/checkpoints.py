@@ -1,4 +1,4 @@
-"""Where each projection stands, kept in the view store beside its tables (DESIGN.md: the checkpoint
+"""Where each projection stands, kept in the view store beside its tables (docs/ARCHITECTURE.md: the checkpoint
 lives with its view), and the events it had to give up on (parked for an operator).
 
 Advancing the checkpoint happens in the same transaction as the view change, so the stored

@@ -1,4 +1,4 @@
-"""A NATS cluster for the event streams (DESIGN.md "Production, one region"): three nats-servers with
+"""A NATS cluster for the event streams (docs/ARCHITECTURE.md "Production, one region"): three nats-servers with
 JetStream, routes between them, R3 streams, ``sync_interval: always``. One function writes a node's
 configuration, for real hosts (``cxzy deploy nats-cluster``) and for a cluster of real processes on
 loopback ports (tests, ``bench``)."""

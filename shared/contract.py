@@ -1,4 +1,4 @@
-"""Integration events as a published contract (DESIGN.md "The envelope").
+"""Integration events as a published contract (docs/ARCHITECTURE.md "The envelope").
 
 A service's ``contract.py`` lists its :class:`EventType` s: which internal domain event becomes which
 versioned CloudEvent type, with what JSON Schema. Internal events not listed are never published.

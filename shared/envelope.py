@@ -1,4 +1,4 @@
-"""The integration-event envelope: CloudEvents 1.0 on NATS, binary mode (DESIGN.md "The envelope").
+"""The integration-event envelope: CloudEvents 1.0 on NATS, binary mode (docs/ARCHITECTURE.md "The envelope").
 
 Attributes travel as ``ce-*`` headers (non-ASCII percent-encoded, as the CloudEvents NATS binding
 says), the data as a UTF-8 JSON payload. Each service's events form a hash chain:

@@ -1,5 +1,5 @@
 """Who does what must be done by one process at a time (a service's relay, each projection, the
-schedulers): a lease in a NATS KV bucket whose entries expire (DESIGN.md "Production, one region").
+schedulers): a lease in a NATS KV bucket whose entries expire (docs/ARCHITECTURE.md "Production, one region").
 
 A duty's key holds the holder's name. ``create`` succeeds only for a key that is absent, deleted or
 expired; the holder renews with a compare-and-set on the revision it last wrote, every third of the

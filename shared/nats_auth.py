@@ -1,4 +1,4 @@
-"""NATS enforces the same boundary as the API (issue 6, DESIGN.md "NATS facts that bite").
+"""NATS enforces the same boundary as the API (issue 6, docs/ARCHITECTURE.md "NATS facts that bite").
 
 From the directory, :func:`plan` derives one user per supervising committee — every 党委 supervises
 its subtree in its leading hierarchy (local for modes a/b, vertical for c) — plus downstream users,

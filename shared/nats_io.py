@@ -21,7 +21,7 @@ from .settings import Settings
 
 
 def stream_name(service: str) -> str:
-    """``pledges`` → ``CXZY_PLEDGES``: one stream per service (DESIGN.md "Streams and consumers")."""
+    """``pledges`` → ``CXZY_PLEDGES``: one stream per service (docs/ARCHITECTURE.md "Streams and consumers")."""
     return f"CXZY_{service.upper()}"
 
 

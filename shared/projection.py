@@ -1,4 +1,4 @@
-"""Read models from JetStream, exactly once and in order (DESIGN.md, service part 3).
+"""Read models from JetStream, exactly once and in order (docs/ARCHITECTURE.md, service part 3).
 
 A :class:`Projection` names the stream it reads, its tables and a handler per event name.
 The :class:`ProjectionRunner` feeds it through a durable pull consumer: a fetched batch is

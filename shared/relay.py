@@ -1,4 +1,4 @@
-"""The outbox relay (DESIGN.md, service part 2): the write model's notification log → JetStream.
+"""The outbox relay (docs/ARCHITECTURE.md, service part 2): the write model's notification log → JetStream.
 
 It reads after its checkpoint, turns each listed domain event into a chained CloudEvent, publishes
 with ``Nats-Msg-Id`` = event id, waits for every ack, and only then moves the checkpoint. A crash

@@ -1,4 +1,4 @@
-"""Both hierarchies in one subject (DESIGN.md "Subjects and scopes", DOMAIN.md H1, H4).
+"""Both hierarchies in one subject (docs/ARCHITECTURE.md "Subjects and scopes", DOMAIN.md H1, H4).
 
 This module is the only place that knows the subject layout. A scope (``local:13/1301`` or
 ``vertical:tax/13``) becomes a NATS filter subject here, and membership of an org in a scope

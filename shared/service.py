@@ -1,4 +1,4 @@
-"""A service = write model + outbox relay + projections + API + scheduled jobs (DESIGN.md "The shape").
+"""A service = write model + outbox relay + projections + API + scheduled jobs (docs/ARCHITECTURE.md "The shape").
 
 A service module declares a :class:`ServiceSpec`; :class:`ServiceRuntime` runs it against a NATS
 server and its store. Adding a service is writing its spec (and its line in the registry, ``services/__init__.py``) —

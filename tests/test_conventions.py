@@ -1,4 +1,4 @@
-"""DESIGN.md "Conventions": typed (mypy clean on shared/ and services/) and ruff-clean and formatted."""
+"""docs/ARCHITECTURE.md "Conventions": typed (mypy clean on shared/ and services/) and ruff-clean and formatted."""
 
 import subprocess
 import sys

@@ -18,7 +18,7 @@ CITED = re.compile(rf"(?<![\w\"'/.:,\\-]){RULE}(?![\w\"'/\\])")
 IN_PARENS = re.compile(r"\(([^()\n]*)\)")
 AFTER_DOMAIN = re.compile(r"DOMAIN(?:\.md)?\b([^\n]{0,100})")
 DEFINED = re.compile(rf"^- \*\*({RULE})\.\*\*", re.MULTILINE)
-DESIGN_SECTION = re.compile(r'DESIGN\.md[^"\n]{0,3}"([^"\n]+)"((?:,\s*"[^"\n]+")*)')
+DESIGN_SECTION = re.compile(r'ARCHITECTURE\.md[ ,:]{1,3}"([^"\n]+)"((?:,\s*"[^"\n]+")*)')
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 EXPECTED_RULES = (

@@ -1,4 +1,4 @@
-"""The awards service's own record of other services' events (DESIGN.md: cross-service rules are checked
+"""The awards service's own record of other services' events (docs/ARCHITECTURE.md: cross-service rules are checked
 against the service's own projections), the facts that eligibility (A4, G9, P8) is judged on.
 
 Only the fields listed in ``RELIED_ON`` are read: that is this service's side of the fixed contracts of

@@ -1,5 +1,5 @@
 """Bad input, wrong actors and illegal transitions are refused with problem+json (Chinese and English
-titles) and record nothing (DESIGN.md; A1, A3–A6, H3, H4)."""
+titles) and record nothing (docs/ARCHITECTURE.md; A1, A3–A6, H3, H4)."""
 
 from .helpers import (
     ORG_TITLE,

@@ -1,5 +1,5 @@
 """The benchmark harness itself (issue 7): the generated province history is made of real, chained,
-schema-valid envelopes (DESIGN.md "The envelope"); fan-out readers get exactly their subtree (H1, H4);
+schema-valid envelopes (docs/ARCHITECTURE.md "The envelope"); fan-out readers get exactly their subtree (H1, H4);
 the rebuild runs on each store with its memory sampled; the report names every missing figure.
 Speed is not asserted here — it belongs to ``make bench``."""
 

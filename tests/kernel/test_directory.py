@@ -1,4 +1,4 @@
-"""The directory (DESIGN.md "The directory"): imports record exactly the changes, every service's replica
+"""The directory (docs/ARCHITECTURE.md "The directory"): imports record exactly the changes, every service's replica
 follows, and events keep the affiliation that held when they happened (H5)."""
 
 import copy

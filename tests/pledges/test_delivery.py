@@ -1,4 +1,4 @@
-"""What the bus promises (DESIGN.md "Streams and consumers", "Audit"): events land on subjects that
+"""What the bus promises (docs/ARCHITECTURE.md "Streams and consumers", "Audit"): events land on subjects that
 carry both hierarchies, scope filters select exactly a subtree (H4), a relay killed between publish and
 checkpoint duplicates nothing, a projection stopped mid-stream ends equal to a rebuild from sequence 1."""
 
