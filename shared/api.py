@@ -8,9 +8,10 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
-from .auth import Identity, verify_token
+from .auth import Identity, require_scope, verify_token
 from .errors import Unauthorized
 from .logging import log
+from .scope import Scope, parse_scope
 
 MAX_TEXT = 2000  # characters; longer free text is refused (docs/ARCHITECTURE.md: bad input changes nothing)
 
@@ -62,3 +63,15 @@ def paging(
 
 Paging = Annotated[Page, Depends(paging)]
 YearFilter = Annotated[int | None, Query(ge=2000, le=2100)]  # an optional ?year= filter
+
+
+def caller_scope(
+    who: Caller, scope: Annotated[str, Query(max_length=200, examples=["local:13/1301", "vertical:tax/13"])]
+) -> Scope:
+    """A ``?scope=`` a route reports on: parsed (422 if malformed) and held by the caller (403 if not, H4)."""
+    parsed = parse_scope(scope)
+    require_scope(who, parsed)
+    return parsed
+
+
+CallerScope = Annotated[Scope, Depends(caller_scope)]

@@ -7,14 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from shared.api import Caller
-from shared.auth import require_scope, require_sees
-from shared.scope import parse_scope
+from shared.api import Caller, CallerScope
+from shared.auth import require_sees
 from shared.service import ServiceRuntime
 
 from ..application import AwardsApp
 from ..queries import campaigns, campaigns_open_to
-from .schemas import Nominate, OpenCampaign, Override, ScopeText, campaign_view, nomination_view
+from .schemas import Nominate, OpenCampaign, Override, campaign_view, nomination_view
 
 
 def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
@@ -30,11 +29,9 @@ def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
 
     @router.get("/campaigns", summary="campaigns opened in a scope (A1)")
     def list_campaigns(
-        who: Caller, scope: ScopeText, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+        who: Caller, scope: CallerScope, year: Annotated[int | None, Query(ge=2000, le=2100)] = None
     ) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        return {"scope": str(parsed), "year": year, "items": campaigns(rt.db, parsed, year)}
+        return {"scope": str(scope), "year": year, "items": campaigns(rt.db, scope, year)}
 
     @router.get("/orgs/{org_id}/campaigns", summary="campaigns an org may be nominated in (A3, H3)")
     def open_to(org_id: str, who: Caller) -> dict:

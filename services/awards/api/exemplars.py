@@ -7,14 +7,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from shared.api import Caller
-from shared.auth import require_scope
-from shared.scope import parse_scope
+from shared.api import Caller, CallerScope
 from shared.service import ServiceRuntime
 
 from ..application import AwardsApp
 from ..queries import exemplars, study_report
-from .schemas import Promotion, ScopeText, SelectExemplar, StudyIn, exemplar_view
+from .schemas import Promotion, SelectExemplar, StudyIn, exemplar_view
 
 
 def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
@@ -37,15 +35,11 @@ def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
         return {"study_id": str(study_id), "exemplar_id": str(exemplar_id), **body.model_dump(mode="json")}
 
     @router.get("/exemplars", summary="exemplars in a scope with their promotion items (A7)")
-    def list_exemplars(who: Caller, scope: ScopeText) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        return {"scope": str(parsed), "items": exemplars(rt.db, parsed)}
+    def list_exemplars(who: Caller, scope: CallerScope) -> dict:
+        return {"scope": str(scope), "items": exemplars(rt.db, scope)}
 
     @router.get("/studies", summary="学先进 report: who in the scope learnt from whom (A7)")
-    def studies(who: Caller, scope: ScopeText, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        return {"scope": str(parsed), "year": year, **study_report(rt.db, parsed, year)}
+    def studies(who: Caller, scope: CallerScope, year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict:
+        return {"scope": str(scope), "year": year, **study_report(rt.db, scope, year)}
 
     return router

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
-from shared.api import Caller, Paging
-from shared.auth import Identity, require_scope, require_sees, withhold
+from shared.api import Caller, CallerScope, Paging
+from shared.auth import Identity, require_sees, withhold
 from shared.ratelimit import limiter_for
 from shared.scope import Scope, parse_scope
 from shared.service import ServiceRuntime
@@ -17,7 +17,7 @@ from ..application import DECIDERS, AwardsApp
 from ..domain import STATES
 from ..nomination import Nomination
 from ..queries import honours, nominations
-from .schemas import Comment, Objection, Reason, Resolution, ScopeText, nomination_view
+from .schemas import Comment, Objection, Reason, Resolution, nomination_view
 
 
 def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
@@ -75,16 +75,14 @@ def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     def list_nominations(
         who: Caller,
         page: Paging,
-        scope: ScopeText,
+        scope: CallerScope,
         campaign_id: UUID | None = None,
         state: Literal[tuple(STATES)] | None = None,  # type: ignore[valid-type]
         awaiting: Annotated[str | None, Query(max_length=200)] = None,
     ) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
         found = nominations(
             rt.db,
-            parsed,
+            scope,
             campaign_id=str(campaign_id) if campaign_id else None,
             state=state,
             awaiting=str(parse_scope(awaiting)) if awaiting else None,
@@ -96,12 +94,10 @@ def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     @router.get("/honours", summary="光荣榜 the roll of honour of a scope, per year (A6, H4)")
     def roll_of_honour(
         who: Caller,
-        scope: ScopeText,
+        scope: CallerScope,
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         include_revoked: bool = False,
     ) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        return {"scope": str(parsed), "year": year, "items": named(honours(rt.db, parsed, year, include_revoked))}
+        return {"scope": str(scope), "year": year, "items": named(honours(rt.db, scope, year, include_revoked))}
 
     return router

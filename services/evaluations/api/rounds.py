@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from shared.api import Caller, Paging, YearFilter
-from shared.auth import require_scope, require_sees
+from shared.api import Caller, CallerScope, Paging, YearFilter
+from shared.auth import require_sees
 from shared.errors import invalid
-from shared.scope import parse_scope
 from shared.service import ServiceRuntime
 
+from .. import queries
 from ..application import EvaluationsApp
 from ..ballots import period_token
 from ..queries import result_row
@@ -64,41 +63,23 @@ def router(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
     def results(
         who: Caller,
         page: Paging,
-        scope: Annotated[str, Query(examples=["local:13/1301"])],
+        scope: CallerScope,
         purpose: str | None = None,
         year: YearFilter = None,
         state: str | None = None,
         subject_id: str | None = None,
     ) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        where, filter_params = parsed.sql_filter()
-        params: list[Any] = list(filter_params)
-        for column, value in (("purpose", purpose), ("year", year), ("state", state), ("subject_id", subject_id)):
-            if value is not None:
-                where += f" AND {column} = ?"
-                params.append(value)
-        total = rt.db.one(f"SELECT COUNT(*) AS n FROM ev_rounds WHERE {where}", params)
-        rows = rt.db.query(
-            f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id LIMIT {page.limit} OFFSET {page.offset}",
-            params,
-        )
-        return {"total": int(total["n"]) if total else 0, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
+        where, params = scope.sql_filter()
+        filters = {"purpose": purpose, "year": year, "state": state, "subject_id": subject_id}
+        total, rows = queries.rounds(rt.db, where, params, filters, page)
+        return {"total": total, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
 
     @router.get("/orgs/{org_id}/rounds", summary="an org's rounds: what its members can rate now, and results")
     def org_rounds(
         org_id: str, who: Caller, page: Paging, state: str | None = None, purpose: str | None = None
     ) -> dict:
         require_sees(who, rt.directory.position(org_id))  # its members, its secretary, superiors (H4)
-        where, params = "org_id = ?", [org_id]
-        for column, value in (("state", state), ("purpose", purpose)):
-            if value is not None:
-                where += f" AND {column} = ?"
-                params.append(value)
-        rows = rt.db.query(
-            f"SELECT * FROM ev_rounds WHERE {where} ORDER BY end_on, round_id LIMIT {page.limit} OFFSET {page.offset}",
-            params,
-        )
+        _, rows = queries.rounds(rt.db, "org_id = ?", [org_id], {"state": state, "purpose": purpose}, page)
         return {"org_id": org_id, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
 
     @router.get("/members/{member_id}/results", summary="a member's own results fed back (E6, E7; A4 reads them)")
@@ -106,11 +87,7 @@ def router(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         member = rt.directory.member(member_id)
         if not (who.role == "member" and who.sub == member_id):
             require_sees(who, rt.directory.position(member.org_id))
-        rows = rt.db.query(
-            "SELECT * FROM ev_rounds WHERE subject_type = 'member' AND subject_id = ? "
-            "AND state <> 'open' ORDER BY year DESC, end_on DESC",
-            [member_id],
-        )
+        rows = queries.member_results(rt.db, member_id)
         return {"member_id": member_id, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
 
     return router

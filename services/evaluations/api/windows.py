@@ -6,13 +6,12 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from shared.api import Caller
-from shared.auth import require_scope
-from shared.scope import parse_scope
+from shared.api import Caller, CallerScope
 from shared.service import ServiceRuntime
 
 from ..application import EvaluationsApp
 from ..domain import CONTESTS
+from ..queries import contest_ranking
 from .schemas import ContestScore, Disclosure, RegisterWindow
 
 
@@ -41,23 +40,10 @@ def router(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
         return body.model_dump() | {"window_id": window_id}
 
     @router.get("/contests/ranking", summary="三比排名 ranking of one contest round within a scope (E3)")
-    def ranking(who: Caller, scope: str, contest: Literal[tuple(CONTESTS)], label: str) -> dict:  # type: ignore[valid-type]
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        where, params = parsed.sql_filter()
-        rows = rt.db.query(
-            f"SELECT window_id, org_id, target_id, score FROM ev_contest_scores WHERE {where} "
-            "AND contest = ? AND label = ? ORDER BY score DESC, target_id",
-            [*params, contest, label],
-        )
-        ranked: list[dict] = []
-        previous = None
-        for i, r in enumerate(rows, start=1):  # equal scores share a rank (1, 2, 2, 4)
-            rank = ranked[-1]["rank"] if previous == r["score"] else i
-            ranked.append({"rank": rank, **r})
-            previous = r["score"]
+    def ranking(scope: CallerScope, contest: Literal[tuple(CONTESTS)], label: str) -> dict:  # type: ignore[valid-type]
+        ranked = contest_ranking(rt.db, scope, contest, label)
         return {
-            "scope": str(parsed),
+            "scope": str(scope),
             "contest": contest,
             "contest_zh": CONTESTS[contest],
             "label": label,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from shared.api import Caller, Paging, YearFilter
-from shared.auth import require_scope, require_sees
-from shared.scope import parse_scope
+from shared.api import Caller, CallerScope, Paging, YearFilter
+from shared.auth import require_sees
 from shared.service import ServiceRuntime
 
 from ..application import PledgesApp
@@ -57,16 +54,14 @@ def router(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
     def scope_ledger(
         who: Caller,
         page: Paging,
-        scope: Annotated[str, Query(examples=["local:13/1301"])],
+        scope: CallerScope,
         state: str | None = None,
         kind: str | None = None,
         member: str | None = None,
         overdue: bool | None = None,
         year: YearFilter = None,
     ) -> dict:
-        parsed = parse_scope(scope)
-        require_scope(who, parsed)
-        where, params = parsed.sql_filter()
+        where, params = scope.sql_filter()
         return app.ledger_as_seen_by(
             who, ledger_rows(rt.db, where, params, **filters(state, kind, member, overdue, year, page))
         )
