@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import cast
 
@@ -50,8 +51,13 @@ def served() -> FastAPI:
 
 
 def create_app(
-    runtimes: list[ServiceRuntime], settings: Settings, nats_url: str | None = None, role: Role = "all"
+    runtimes: list[ServiceRuntime],
+    settings: Settings,
+    nats_url: str | None = None,
+    role: Role = "all",
+    mounts: Sequence[Callable[[FastAPI], None]] = (),
 ) -> FastAPI:
+    """The services' API and pages; ``mounts`` add what sits on top of them (the workspace, ``workspace.mount``)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         for rt in runtimes:
@@ -107,6 +113,9 @@ def create_app(
             app.include_router(rt.spec.routes(rt), prefix=f"/api/{rt.name}", tags=[f"{rt.name} {rt.spec.title}"])
         if rt.spec.pages:
             app.include_router(rt.spec.pages(rt), prefix=f"/{rt.name}", include_in_schema=False)
+
+    for add in mounts:
+        add(app)
 
     @app.get("/healthz", tags=["platform"])
     async def healthz():

@@ -94,12 +94,15 @@ def cmd_up(args, settings: Settings) -> None:
         print(f"cxzy up: {base}/  (API docs {base}/docs) — Ctrl-C stops everything", flush=True)
         if not args.no_demo:
             _print_demo_tokens(settings, base)
+            _demo_accounts(settings, base)
         # the production split on one machine (issue 10): one worker process per service holds its relay,
         # projections and jobs; this process serves HTTP for all of them (role api), so neither waits on
         # the other's GIL
         workers = [serve(n, settings, settings.var_dir / f"{n}-worker.log", "--role", "worker") for n in names]
         try:
-            app = create_app(runtimes, settings, server.url, role="api")
+            from workspace import mount
+
+            app = create_app(runtimes, settings, server.url, role="api", mounts=(mount,))
             uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning")
         finally:
             stop(*workers)
@@ -119,6 +122,19 @@ def _print_demo_tokens(settings: Settings, base: str) -> None:
     for name, value, what in env:
         if name.endswith("_TOKEN"):
             print(f"  {name} ({what}): {value}", flush=True)
+
+
+def _demo_accounts(settings: Settings, base: str) -> None:
+    """Print the workspace's demo accounts; create them once the workers have projected the directory."""
+    import threading
+
+    from workspace.cli import _book
+    from workspace.demo import DEMO_PASSWORD, create_demo_accounts, demo_accounts
+
+    print(f"工作台 workspace: {base}/ws/ — demo accounts, password {DEMO_PASSWORD}:", flush=True)
+    for account in demo_accounts():
+        print(f"  {account['username']:<15} {account['label']}", flush=True)
+    threading.Thread(target=lambda: create_demo_accounts(_book(settings)), daemon=True).start()
 
 
 def cmd_serve(args, settings: Settings) -> None:
@@ -386,6 +402,9 @@ def main(argv: list[str] | None = None) -> None:
     ncluster.add_argument("--store-dir", default="/var/lib/cxzy-nats")
     ncluster.set_defaults(fn=cmd_nats_cluster)
     sub.add_parser("settings", help="print the configuration table").set_defaults(fn=cmd_settings)
+    from workspace.cli import add_commands as account_commands
+
+    account_commands(sub)
     args = parser.parse_args(argv)
     settings = get_settings()
     configure(settings.log_format, settings.log_level)

@@ -27,6 +27,16 @@ BASE_KINDS = [  # (suffix, name, domain, type)
     ("P", "非公企业党支部", "非公", "支部"),
     ("G", "机关党支部", "机关事业", "支部"),
 ]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌海燕鹏飞宇辉晓雪梅琳丹萍波浩宁红霞春光荣凤云玲"
+
+
+def person_name(member_id: str) -> str:
+    """A made-up but plausible 姓名 for a demo member (stable per id; the directory keeps it, no event does)."""
+    rnd = random.Random(member_id)
+    return rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2, 2))))
+
+
 POSTS = ("村务监督", "网格员", "窗口服务", "生产一线", "党务工作", "环境整治", None)
 
 
@@ -134,6 +144,7 @@ def generate(seed: int = 13, members_per_org: int = 16) -> dict:
             n += 1
             m = {
                 "id": f"M{n:06d}",
+                "name": person_name(f"M{n:06d}"),
                 "org": org["id"],
                 "status": "normal",
                 "post": rnd.choice(POSTS),

@@ -17,6 +17,7 @@ RATE_LIMITS = {  # name: (requests, window in seconds); what each counts: the ra
     "ballot": (30, 60.0),
     "vote": (10, 600.0),
     "objection": (5, 3600.0),
+    "login": (10, 300.0),
 }
 
 
@@ -79,6 +80,10 @@ class Settings(BaseSettings):
         description="Signing keys `kid:secret,kid:secret`; the first signs, all verify (rotation)",
     )
     jwt_ttl_s: int = Field(8 * 3600, description="Lifetime of issued tokens")
+    session_ttl_s: int = Field(8 * 3600, description="Lifetime of a workspace (工作台) login session")
+    cookie_secure: bool = Field(
+        False, description="Mark the workspace's cookies Secure (set it when the site is served over HTTPS)"
+    )
     audit_every: int = Field(
         1000, description="Events per signed audit checkpoint (Merkle root) on cxzy.audit.<service>"
     )
@@ -90,7 +95,8 @@ class Settings(BaseSettings):
         ",".join(f"{name}={n}/{w:g}" for name, (n, w) in RATE_LIMITS.items()),
         description="Limits of the anonymous public endpoints, `name=requests/seconds,…` (names left out keep "
         "their default), shared by all processes through the store: ballot = rating forms (each issues a "
-        "ballot) per client address, vote = votes per device, objection = 公示 objections per client address",
+        "ballot) per client address, vote = votes per device, objection = 公示 objections per client address, login = workspace login attempts "
+        "per client address",
     )
     log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
     log_level: str = Field("INFO", description="Log level")

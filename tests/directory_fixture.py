@@ -88,16 +88,16 @@ DIRECTORY = {
         },
     ],
     "members": [
-        {"id": "M1", "org": "VIL1", "post": "网格员", "leading_cadre": True},
-        {"id": "M2", "org": "VIL1", "post": "村务监督"},
-        {"id": "M3", "org": "VIL1"},  # no fixed post: 设岗定责 first (P6)
-        {"id": "M4", "org": "VIL1", "status": "exempt", "exempt_reason": "年老体弱", "post": "老党员"},
-        {"id": "M5", "org": "VIL1", "status": "mobile", "location_org": "COM1", "post": "外出务工"},
-        {"id": "M6", "org": "COM1", "post": "楼栋长"},
-        {"id": "M7", "org": "TAXB1", "post": "办税服务厅"},
-        {"id": "M8", "org": "BANK1", "post": "柜员"},
-        {"id": "M9", "org": "VIL2", "post": "网格员"},
-        {"id": "M10", "org": "WIN1", "post": "窗口受理"},
-        {"id": "M11", "org": "WIN1", "post": "窗口受理"},
+        {"id": "M1", "name": "张伟", "org": "VIL1", "post": "网格员", "leading_cadre": True},
+        {"id": "M2", "name": "李娜", "org": "VIL1", "post": "村务监督"},
+        {"id": "M3", "name": "王芳", "org": "VIL1"},  # no fixed post: 设岗定责 first (P6)
+        {"id": "M4", "name": "刘洋", "org": "VIL1", "status": "exempt", "exempt_reason": "年老体弱", "post": "老党员"},
+        {"id": "M5", "name": "陈静", "org": "VIL1", "status": "mobile", "location_org": "COM1", "post": "外出务工"},
+        {"id": "M6", "name": "杨磊", "org": "COM1", "post": "楼栋长"},
+        {"id": "M7", "name": "赵敏", "org": "TAXB1", "post": "办税服务厅"},
+        {"id": "M8", "name": "黄勇", "org": "BANK1", "post": "柜员"},
+        {"id": "M9", "name": "周杰", "org": "VIL2", "post": "网格员"},
+        {"id": "M10", "name": "吴丽", "org": "WIN1", "post": "窗口受理"},
+        {"id": "M11", "name": "徐强", "org": "WIN1", "post": "窗口受理"},
     ],
 }

@@ -56,12 +56,14 @@ class Stack:
         store: str,
         services: tuple[str, ...] = ("pledges",),
         directory: dict | None = None,
+        workspace: bool = False,
         **overrides,
     ) -> None:
         self.tmp = tmp
         self.store = store
         self.services = services
         self.directory = directory or DIRECTORY
+        self.workspace = workspace  # mount the 工作台 (/ws) on the app
         self.pg = FreshPostgres() if store == "postgres" else None
         self.nats = EmbeddedNats(tmp / "nats")
         self.settings = Settings(
@@ -90,7 +92,12 @@ class Stack:
         self.nats.start()
         self.runtimes = {n: ServiceRuntime(spec(n), self.settings) for n in ("directory", *self.services)}
         self.runtimes["directory"].app.import_records(self.directory["orgs"], self.directory["members"])
-        app = create_app(list(self.runtimes.values()), self.settings, self.nats.url)
+        from workspace import mount
+
+        app = create_app(
+            list(self.runtimes.values()), self.settings, self.nats.url, mounts=(mount,) if self.workspace else ()
+        )
+        self.app = app
         config = uvicorn.Config(app, host="127.0.0.1", port=self.settings.http_port, log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())

@@ -10,6 +10,7 @@ from ..application import ServiceApplication
 from ..errors import invalid
 from ..scope import Position, ScopeError
 from .domain import DOMAINS, MEMBER_STATUSES, MODES, ORG_TYPES, Member, Org, member_uuid, org_uuid
+from .people import PeopleBook
 
 
 @dataclass
@@ -19,6 +20,7 @@ class ImportReport:
     members_created: int = 0
     members_changed: int = 0
     unchanged: int = 0
+    names_changed: int = 0  # 姓名 recorded in the people book (shared.directory.people), never in an event
     errors: list[str] = field(default_factory=list)
 
 
@@ -122,6 +124,8 @@ class DirectoryApp(ServiceApplication):
                 report.unchanged += 1
         for start in range(0, len(pending), 500):
             self.save(*pending[start : start + 500])
+        names = {str(m["id"]).strip(): str(m["name"]).strip() for m in members if str(m.get("name") or "").strip()}
+        report.names_changed = PeopleBook(self.settings, self.views).record(names) if names else 0
         return report
 
     def _org_position(self, org_id: str) -> dict:
