@@ -16,7 +16,7 @@ from playwright.async_api import async_playwright
 
 from .awards.foreign import Foreign
 from .awards.helpers import GRANT, ORG_TITLE, PUBLICITY, RECOMMENDING, TODAY, admin, at, campaign_body, climb, post
-from .evaluations.test_window_browser import CHROMIUM, PHONE
+from .browser import CHROMIUM, PHONE
 from .stack import Stack
 
 DISTRICT, CITY = "local:13/1301/130102", "local:13/1301"

@@ -7,20 +7,10 @@ from playwright.async_api import async_playwright
 
 from services.evaluations.domain import Window
 from shared.scope import Scope
+from tests.browser import CHROMIUM, PHONE
 
 from .conftest import round_body, stream_events
 
-CHROMIUM = {
-    "executable_path": "/usr/bin/chromium",
-    "args": [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-    ],
-}
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 COMMENT = "窗口工作人员态度很好，办事快"
 
 

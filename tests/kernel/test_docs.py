@@ -10,12 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import async_playwright
 
+from tests.browser import CHROMIUM
 from tests.stack import Stack
 
-CHROMIUM = {
-    "executable_path": "/usr/bin/chromium",
-    "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-}
 CONTENT_TYPES = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
 
 

@@ -54,3 +54,30 @@ def csrf_of(html: str) -> str:
     match = re.search(r'name="csrf" value="([^"]+)"', html)
     assert match, "the page has no form with a CSRF token"
     return match.group(1)
+
+
+@pytest.fixture(scope="module")
+async def browser():
+    """Debian's chromium, one per test module."""
+    from playwright.async_api import async_playwright
+
+    from tests.browser import CHROMIUM
+
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(**CHROMIUM)
+        yield chromium
+        await chromium.close()
+
+
+async def page_as(browser, stack: Stack, username: str, size: str = "phone"):
+    """A page of a new browser context (``phone`` or ``desktop``), logged in as ``username`` through the form."""
+    from tests.browser import SIZES
+
+    context = await browser.new_context(**SIZES[size], base_url=stack.base_url)
+    page = await context.new_page()
+    await page.goto("/ws/login")
+    await page.get_by_label("用户名").fill(username)
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url("**/ws/")
+    return page
