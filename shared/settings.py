@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     )
     jwt_ttl_s: int = Field(8 * 3600, description="Lifetime of issued tokens")
     session_ttl_s: int = Field(8 * 3600, description="Lifetime of a workspace (工作台) login session")
+    oidc_issuer: str | None = Field(
+        None,
+        description="Single sign-on: the organisation's OpenID Connect issuer URL; set it (with the client id and "
+        "secret) and the workspace's login page offers 统一身份认证",
+    )
+    oidc_client_id: str | None = Field(None, description="Single sign-on: this site's client id at the issuer")
+    oidc_client_secret: str | None = Field(None, description="Single sign-on: this site's client secret")
+    oidc_username_claim: str = Field(
+        "preferred_username", description="Single sign-on: the ID-token claim that names the workspace account"
+    )
     cookie_secure: bool = Field(
         False, description="Mark the workspace's cookies Secure (set it when the site is served over HTTPS)"
     )

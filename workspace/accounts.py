@@ -172,7 +172,15 @@ class AccountBook:
                 f"范围 {','.join(scopes)} 中没有目录里的组织，请核对",
                 f"no org of the directory lies in {','.join(scopes)}",
             )
-        return Account(username, role, display_name or ",".join(scopes), scopes=tuple(scopes))
+        return Account(username, role, display_name or self._committee(parsed[0]), scopes=tuple(scopes))
+
+    def _committee(self, scope: Scope) -> str:
+        """What an officer's account is called by default: the committee standing at the top of its scope."""
+        top = "/".join(scope.path)
+        for org in self.directory.orgs_in(scope):
+            if (org.local_path if scope.hierarchy == "local" else org.vertical_path) == top and org.org_type == "党委":
+                return org.name
+        return str(scope)
 
     def _member(self, member_id: str):
         try:
@@ -202,9 +210,17 @@ class AccountBook:
             HASHER.verify(row["password_hash"], password)
         except (VerificationError, InvalidHashError):
             return None
-        account = _account(row)
+        return self._refreshed(_account(row))
+
+    def current(self, username: str) -> Account | None:
+        """The account as it stands now (a single sign-on login: the issuer vouched for the person)."""
+        account = self.get(username)
+        return self._refreshed(account) if account else None
+
+    def _refreshed(self, account: Account) -> Account:
+        """A member's org is the directory's, read at login: a transfer moves the account with the member."""
         if account.member_id:
-            account = Account(**{**account.__dict__, "org": self._member(account.member_id).org_id})
+            return Account(**{**account.__dict__, "org": self._member(account.member_id).org_id})
         return account
 
     def set_password(self, username: str, password: str) -> None:

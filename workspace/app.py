@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from shared.directory.people import PeopleBook
 
-from . import directory, member, messages, routes, secretary
+from . import directory, member, messages, routes, secretary, sso
 from .accounts import AccountBook
 from .web import LoginRequired, Refused, render
 
@@ -52,5 +52,5 @@ def mount(app: FastAPI) -> None:
         return response
 
     app.mount("/ws/static", StaticFiles(directory=Path(__file__).parent / "static"), name="ws-static")
-    for module in (routes, member, secretary, messages, directory):
+    for module in (routes, sso, member, secretary, messages, directory):
         app.include_router(module.router, prefix="/ws", include_in_schema=False)

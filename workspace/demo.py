@@ -49,6 +49,7 @@ def create_demo_accounts(book: AccountBook, wait_s: float = 120.0) -> int:
                     org=spec["org"],
                     member_id=spec["member_id"],
                     scopes=tuple(spec["scopes"]),
+                    display_name="" if spec["role"] in ("member", "secretary") else spec["label"],
                 )
                 created += 1
                 break

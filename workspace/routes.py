@@ -23,9 +23,12 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/ws") and not target.startswith("//") else "/ws/"
 
 
-def _login_page(request: Request, status: int = 200, **context) -> HTMLResponse:
+def login_page(request: Request, status: int = 200, **context) -> HTMLResponse:
     token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
-    response = render(request, "login.html", status=status, login_csrf=token, **context)
+    from .sso import enabled
+
+    sso = enabled(request.app.state.settings)
+    response = render(request, "login.html", status=status, login_csrf=token, sso=sso, **context)
     response.set_cookie(
         LOGIN_CSRF, token, httponly=True, samesite="strict", secure=request.app.state.settings.cookie_secure
     )
@@ -44,7 +47,7 @@ def _limiter(request: Request) -> RateLimiter:
 def login_form(request: Request, next: str | None = None) -> HTMLResponse:
     if current(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, next=_safe_next(next))
+    return login_page(request, next=_safe_next(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -57,14 +60,14 @@ def login(
 ):
     expected = request.cookies.get(LOGIN_CSRF) or ""
     if not expected or not secrets.compare_digest(csrf, expected):
-        return _login_page(request, 403, error="页面已过期，请重新输入用户名和密码后登录", username=username, next=next)
+        return login_page(request, 403, error="页面已过期，请重新输入用户名和密码后登录", username=username, next=next)
     try:
         _limiter(request).check_request(request)
     except Problem as exc:
-        return _login_page(request, 429, error=exc.title_zh, username=username, next=next)
+        return login_page(request, 429, error=exc.title_zh, username=username, next=next)
     account = book(request).verify(username, password)
     if account is None:
-        return _login_page(
+        return login_page(
             request,
             401,
             error="用户名或密码不正确，请重新输入；忘记密码请联系本单位组织部门重置",
