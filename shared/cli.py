@@ -303,6 +303,37 @@ def cmd_verify(args, settings: Settings) -> None:
         sys.exit(1)
 
 
+def _all_specs():
+    from services import EVENT_SOURCES, spec
+
+    return [spec(name) for name in EVENT_SOURCES]
+
+
+def cmd_contract_check(args, settings: Settings) -> None:
+    from .compat import check
+
+    problems = check(_all_specs())
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise CommandFailed(
+            f"已发布事件契约有 {len(problems)} 处不兼容的改动：请改为发布新版本（…v2），见 docs/CONTRACT.md",
+            f"{len(problems)} breaking change(s) to the published contract: ship a new version (…v2), see docs/CONTRACT.md",
+        )
+    print("contract compatible with every published revision")
+
+
+def cmd_contract_snapshot(args, settings: Settings) -> None:
+    from .compat import snapshot
+
+    try:
+        written = snapshot(_all_specs())
+    except ValueError as exc:
+        raise CommandFailed("有不兼容的改动，未记录", str(exc)) from None
+    for path in written:
+        print(f"recorded {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+
+
 def cmd_nats_auth(args, settings: Settings) -> None:
     from .directory.importer import read_directory_file
     from .nats_auth import plan, write
@@ -402,6 +433,15 @@ def main(argv: list[str] | None = None) -> None:
     ncluster.add_argument("--store-dir", default="/var/lib/cxzy-nats")
     ncluster.set_defaults(fn=cmd_nats_cluster)
     sub.add_parser("settings", help="print the configuration table").set_defaults(fn=cmd_settings)
+    contract = sub.add_parser("contract", help="the published event contract (docs/CONTRACT.md)").add_subparsers(
+        dest="sub", required=True
+    )
+    contract.add_parser("check", help="breaking changes against contracts/ (exit 1 if any)").set_defaults(
+        fn=cmd_contract_check
+    )
+    contract.add_parser("snapshot", help="record the published schemas in contracts/").set_defaults(
+        fn=cmd_contract_snapshot
+    )
     from workspace.cli import add_commands as account_commands
 
     account_commands(sub)
