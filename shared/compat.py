@@ -91,7 +91,7 @@ def published(specs) -> dict[Path, dict[str, Any]]:
             type_name = et.type_for(spec.name)
             out[snapshot_path(spec.name, type_name)] = {
                 "type": type_name,
-                "subject": layout(spec.name, et.name),
+                "subject": layout(spec.name, et.token),
                 "schema": et.schema,
             }
     return out

@@ -54,9 +54,41 @@ def event_fields(event: Any) -> dict:
     return {k: to_jsonable(v) for k, v in event.__dict__.items() if k not in _BASE_FIELDS}
 
 
-def event_id(service: str, originator_id: Any, version: int) -> str:
-    """Deterministic, so a republished event keeps its ``Nats-Msg-Id`` and hash."""
-    return str(uuid.uuid5(EVENT_NAMESPACE, f"{service}:{originator_id}:{version}"))
+def event_id(service: str, originator_id: Any, version: int, type_version: int = 1) -> str:
+    """Deterministic, so a republished event keeps its ``Nats-Msg-Id`` and hash; each published version of
+    one domain event is a message of its own (``type_version`` 2 …)."""
+    suffix = "" if type_version == 1 else f":v{type_version}"
+    return str(uuid.uuid5(EVENT_NAMESPACE, f"{service}:{originator_id}:{version}{suffix}"))
+
+
+def without(*names: str) -> Callable[[Any], dict]:
+    """``to_data`` of an event type that leaves these domain fields out of its payload."""
+
+    def to_data(event: Any) -> dict:
+        data = event_fields(event)
+        for name in names:
+            data.pop(name, None)
+        return data
+
+    return to_data
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """A published version on its way out (the CloudEvents deprecation extension): since when, when it stops,
+    and where the migration is described."""
+
+    since: str  # RFC 3339
+    sunset: str  # RFC 3339: no messages of this version after it
+    migration: str  # URI of the migration guide
+
+    def attributes(self) -> dict[str, str]:
+        return {
+            "deprecated": "true",
+            "deprecationfrom": self.since,
+            "deprecationsunset": self.sunset,
+            "deprecationmigration": self.migration,
+        }
 
 
 @dataclass(frozen=True)
@@ -67,6 +99,12 @@ class EventType:
     title: str  # 承诺提出 …
     version: int = 1
     to_data: Callable[[Any], dict] = event_fields
+    deprecation: Deprecation | None = None
+
+    @property
+    def token(self) -> str:
+        """The subject's event token: ``determined`` for version 1, ``determined_v2`` for version 2."""
+        return self.name if self.version == 1 else f"{self.name}_v{self.version}"
 
     def type_for(self, service: str) -> str:
         return f"cn.cxzy.{service}.{self.name}.v{self.version}"
@@ -79,20 +117,30 @@ class Contract:
     def __init__(self, service: str, types: list[EventType]):
         self.service = service
         self.types = types
-        self._by_class = {t.domain_event: t for t in types}
+        self._by_class: dict[type, list[EventType]] = {}
+        for t in types:
+            self._by_class.setdefault(t.domain_event, []).append(t)
         self._by_type = {t.type_for(service): t for t in types}
 
     def event_type(self, domain_event: Any) -> EventType | None:
-        return self._by_class.get(type(domain_event))
+        """The first (oldest) published version of this domain event, or None if it is internal."""
+        listed = self._by_class.get(type(domain_event))
+        return listed[0] if listed else None
+
+    def envelopes(self, domain_event: Any, sequence: int) -> list[tuple[str, Envelope]]:
+        """(NATS subject, unchained envelope) of every published version of a domain event — two during a
+        deprecation window — or none if it is internal."""
+        return [self._envelope(et, domain_event, sequence) for et in self._by_class.get(type(domain_event), ())]
 
     def envelope(self, domain_event: Any, sequence: int) -> tuple[str, Envelope] | None:
-        """(NATS subject, unchained envelope) for a domain event, or None if it is internal."""
-        et = self.event_type(domain_event)
-        if et is None:
-            return None
+        """The first published version's (subject, envelope), or None if the event is internal."""
+        listed = self.envelopes(domain_event, sequence)
+        return listed[0] if listed else None
+
+    def _envelope(self, et: EventType, domain_event: Any, sequence: int) -> tuple[str, Envelope]:
         position = Position.from_dict(domain_event.org)
         trace = getattr(domain_event, "trace", None) or {}
-        eid = event_id(self.service, domain_event.originator_id, domain_event.originator_version)
+        eid = event_id(self.service, domain_event.originator_id, domain_event.originator_version, et.version)
         env = Envelope(
             id=eid,
             source=f"/cxzy/{self.service}",
@@ -107,8 +155,9 @@ class Contract:
             causationid=trace.get("causation_id") or eid,
             sequence=sequence,
             data=et.to_data(domain_event),
+            **(et.deprecation.attributes() if et.deprecation else {}),
         )
-        return subject(self.service, et.name, position), env
+        return subject(self.service, et.token, position), env
 
     def validate(self, env: Envelope) -> None:
         et = self._by_type.get(env.type)

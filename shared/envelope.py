@@ -51,10 +51,20 @@ class Envelope:
     hash: str = ""
     datacontenttype: str = "application/json"
     specversion: str = SPECVERSION
+    # the CloudEvents deprecation extension, only on a version past its announcement (docs/CONTRACT.md)
+    deprecated: str | None = None  # "true"
+    deprecationfrom: str | None = None
+    deprecationsunset: str | None = None
+    deprecationmigration: str | None = None
 
     def attributes(self) -> dict[str, Any]:
-        """Every field, shallow (``asdict`` would deep-copy the data on the relay's hot path)."""
-        return {f.name: getattr(self, f.name) for f in _FIELDS}
+        """Every attribute that is set, shallow (``asdict`` would deep-copy the data on the relay's hot path);
+        an extension attribute that is not set is absent, so older events keep their exact bytes and hashes."""
+        attrs = {f.name: getattr(self, f.name) for f in _FIELDS}
+        for name in EXTENSIONS:
+            if attrs[name] is None:
+                del attrs[name]
+        return attrs
 
     def canonical(self) -> bytes:
         attrs = self.attributes()
@@ -102,5 +112,16 @@ class Envelope:
         """``cn.cxzy.pledges.proposed.v1`` → ``proposed``"""
         return self.type.split(".")[-2]
 
+    @property
+    def version(self) -> int:
+        """``cn.cxzy.grading.determined.v2`` → 2"""
+        return int(self.type.rsplit(".v", 1)[1])
+
+    @property
+    def handled_as(self) -> str:
+        """What a projection's handler is registered for: ``determined`` (v1), ``determined.v2`` (v2)."""
+        return self.event_name if self.version == 1 else f"{self.event_name}.v{self.version}"
+
 
 _FIELDS = fields(Envelope)
+EXTENSIONS = ("deprecated", "deprecationfrom", "deprecationsunset", "deprecationmigration")

@@ -55,7 +55,7 @@ class Projection:
         return service_subjects(self.source)
 
     def apply(self, tx: Tx, env: Envelope) -> None:
-        handler = self._handlers.get(env.event_name)
+        handler = self._handlers.get(env.handled_as)
         if handler is not None:
             handler(self, tx, env)
 

@@ -70,14 +70,14 @@ class OutboxRelay:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake.set)
 
-    def _pending(self, after: int) -> list[tuple[int, str, Envelope] | tuple[int, None, None]]:
-        out: list = []
-        for n in self.app.recorder.select_notifications(
-            start=after, limit=self.settings.relay_batch, inclusive_of_start=False
-        ):
-            listed = self.contract.envelope(self.app.mapper.to_domain_event(n), n.id)
-            out.append((n.id, *listed) if listed else (n.id, None, None))
-        return out
+    def _pending(self, after: int) -> list[tuple[int, list[tuple[str, Envelope]]]]:
+        """(notification id, its messages): none for an internal event, two for one published in two versions."""
+        return [
+            (n.id, self.contract.envelopes(self.app.mapper.to_domain_event(n), n.id))
+            for n in self.app.recorder.select_notifications(
+                start=after, limit=self.settings.relay_batch, inclusive_of_start=False
+            )
+        ]
 
     async def relay_once(self) -> int:
         """One round; returns how many notifications it moved past (published or internal)."""
@@ -86,12 +86,11 @@ class OutboxRelay:
         if not pending:
             return 0
         futures = []
-        for _, subj, env in pending:
-            if env is None:
-                continue
-            env = env.chained(last_hash)
-            last_hash = env.hash
-            futures.append(await self.js.publish_async(subj, env.payload(), headers=env.headers()))
+        for _, messages in pending:
+            for subj, env in messages:
+                env = env.chained(last_hash)
+                last_hash = env.hash
+                futures.append(await self.js.publish_async(subj, env.payload(), headers=env.headers()))
         if futures:
             await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
         if self.crash_after_publish:

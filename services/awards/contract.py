@@ -8,7 +8,7 @@ write model (the deeds are shown on the 公示 page), and the facts behind eligi
 
 from typing import Any
 
-from shared.contract import BOOL, INT, STR, STRS, Contract, EventType, event_fields, obj
+from shared.contract import BOOL, INT, STR, STRS, Contract, EventType, obj, without
 
 from .campaign import Campaign
 from .domain import KINDS, SUBJECTS
@@ -19,16 +19,6 @@ SUBJECT = {"enum": list(SUBJECTS)}
 TITLE = obj({"name": STR, "subject": SUBJECT, "quota": {"type": "integer", "minimum": 1}})
 OVERRIDE = {"type": ["object", "null"], "properties": {"reason": STR, "by": STR}, "required": ["reason", "by"]}
 ELIGIBILITY = obj({"eligible": BOOL, "reasons": STRS, "override": OVERRIDE})
-
-
-def without(*names: str):
-    def to_data(event: Any) -> dict:
-        data = event_fields(event)
-        for name in names:
-            data.pop(name, None)
-        return data
-
-    return to_data
 
 
 def nominated_data(event: Any) -> dict:

@@ -37,7 +37,7 @@ RELIED_ON = {
 
 
 def relied_on(env: Envelope) -> dict:
-    jsonschema.validate(env.data, RELIED_ON[f"{env.service}.{env.event_name}"])
+    jsonschema.validate(env.data, RELIED_ON[f"{env.service}.{env.handled_as}"])
     return env.data
 
 

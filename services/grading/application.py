@@ -261,7 +261,9 @@ class GradingApp(ServiceApplication):
         grading: OrgGrading = self.repository.get(gid)
         mass = mass_result(self.views, org_id, cycle.year)
         previous = self._previous(cycle, org_id)
-        determine_grade(cycle, grading, mass, grade, reason, previous, actor.sub, org.position.as_dict(), self.trace())
+        determine_grade(
+            cycle, grading, mass, grade, reason, previous, actor.sub, self.today(), org.position.as_dict(), self.trace()
+        )
         self.save(cycle, grading)
         return grading
 

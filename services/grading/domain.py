@@ -12,6 +12,7 @@ Every public method checks its rule first and raises (recording nothing) when it
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -227,6 +228,10 @@ class OrgGrading(Aggregate):
             g.superior_points = self.items
 
     class Determined(Stamped):
+        """定级确定. Version 2 of the domain event records ``determined_on`` (the business day of the
+        determination); events stored as version 1 are upcast from their timestamp when read."""
+
+        class_version = 2
         cycle_id: str
         org_id: str
         year: int
@@ -243,6 +248,11 @@ class OrgGrading(Aggregate):
         mass: dict | None
         previous: dict | None
         by: str
+        determined_on: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["determined_on"] = state["timestamp"].date().isoformat()
 
         def apply(self, g: OrgGrading) -> None:
             g.grade, g.rank, g.rungs, g.score = self.grade, self.rank, len(self.ladder), self.score
@@ -431,8 +441,8 @@ class OrgGrading(Aggregate):
             "previous": previous,
         }
 
-    def determine(self, proposal: dict, override: dict | None, by: str, org: dict, trace: dict) -> None:
-        """定级确定 (G4): only after :meth:`proposal` and the cycle's G5 check."""
+    def determine(self, proposal: dict, override: dict | None, by: str, on: dt.date, org: dict, trace: dict) -> None:
+        """定级确定 (G4) on the day ``on``: only after :meth:`proposal` and the cycle's G5 check."""
         self._not_determined("定级")
         self.trigger_event(
             self.Determined,
@@ -440,6 +450,7 @@ class OrgGrading(Aggregate):
             scheme_hash=self.scheme_hash,
             override=override,
             by=by,
+            determined_on=on.isoformat(),
             **proposal,
             org=org,
             trace=trace,
@@ -526,6 +537,7 @@ def determine_grade(
     reason: str | None,
     previous: dict | None,
     by: str,
+    on: dt.date,
     org: dict,
     trace: dict,
 ) -> dict:
@@ -535,6 +547,6 @@ def determine_grade(
     proposal = grading.proposal(cycle.scheme_of(grading), mass, grade, reason, previous)
     rungs = len(proposal["ladder"])
     override = cycle.admit(grading.org_id, proposal["grade"], proposal["rank"], rungs)
-    grading.determine(proposal, override, by, org, trace)
+    grading.determine(proposal, override, by, on, org, trace)
     cycle.tally(grading.org_id, proposal["rank"], rungs)
     return proposal

@@ -1,5 +1,7 @@
 """GradingCycle and OrgGrading, rule by rule (G3–G8). No I/O."""
 
+import datetime as dt
+
 import pytest
 
 from services.grading.domain import GradingCycle, OrgGrading, cycle_id_for, determine_grade, grading_id_for
@@ -35,7 +37,7 @@ def assessed(c: GradingCycle, org_id="VIL1", share=0.9) -> tuple[OrgGrading, dic
 
 
 def determine(c: GradingCycle, g: OrgGrading, grade=None, reason=None, previous=None) -> dict:
-    return determine_grade(c, g, MASS, grade, reason, previous, "county", ORG, {})
+    return determine_grade(c, g, MASS, grade, reason, previous, "county", dt.date(2026, 12, 1), ORG, {})
 
 
 def test_g1_ids_are_one_cycle_per_scope_and_year():

@@ -37,7 +37,10 @@ def sample(schema: dict):
 
 def domain_event(contract: Contract, et: EventType):
     """An instance of the event type's domain event, every field set (the base fields as eventsourcing sets them)."""
-    properties = et.schema.get("properties", {})
+    properties: dict = {}  # every version's fields: a later version's payload is built from the same event
+    for other in contract.types:
+        if other.domain_event is et.domain_event:
+            properties = {**other.schema.get("properties", {}), **properties}
     base = {
         "originator_id": uuid.uuid4(),
         "originator_version": 1,
@@ -63,7 +66,7 @@ CASES = [pytest.param(c, et, id=et.type_for(c.service)) for c in CONTRACTS for e
 @pytest.mark.parametrize(("contract", "et"), CASES)
 def test_published_payload_is_the_contract_only(contract: Contract, et: EventType):
     event = domain_event(contract, et)
-    _, env = contract.envelope(event, 1)  # type: ignore[misc]
+    env = next(e for _, e in contract.envelopes(event, 1) if e.type == et.type_for(contract.service))
     assert not INTERNAL & set(env.data), f"{env.type} publishes {INTERNAL & set(env.data)}"
     assert set(env.data) <= set(et.schema.get("properties", {})), f"{env.type}: fields outside its schema"
     contract.validate(env)
