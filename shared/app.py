@@ -23,6 +23,7 @@ from .feed import feed_response
 from .logging import configure, log
 from .middleware import CorrelationAndLimits, problem_response
 from .pages import problem_page
+from .schemas import add_schemas
 from .service import Role, ServiceRuntime
 from .settings import Settings
 
@@ -81,6 +82,7 @@ def create_app(
 
     app.add_middleware(CorrelationAndLimits)
     add_docs(app)
+    add_schemas(app, [rt.spec for rt in runtimes])
 
     pages = tuple(f"/{rt.name}/" for rt in runtimes if rt.spec.pages)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from .envelope import SCHEMA_BASE, Envelope
+from .envelope import Envelope
 from .scope import Position, subject
 
 EVENT_NAMESPACE = uuid.UUID("6f1c2b1e-4c55-4bd4-9a55-0d8f1c2e9a01")
@@ -61,6 +61,14 @@ def event_id(service: str, originator_id: Any, version: int, type_version: int =
     return str(uuid.uuid5(EVENT_NAMESPACE, f"{service}:{originator_id}:{version}{suffix}"))
 
 
+def schema_url(service: str, event: str, version: int) -> str:
+    """Where the event's JSON Schema is served (shared.schemas): the site's public URL, set once — it is part of
+    every event published (``ce-dataschema``)."""
+    from .settings import get_settings
+
+    return f"{get_settings().public_base_url}/schemas/events/{service}/{event}.v{version}.json"
+
+
 def without(*names: str) -> Callable[[Any], dict]:
     """``to_data`` of an event type that leaves these domain fields out of its payload."""
 
@@ -80,14 +88,16 @@ class Deprecation:
 
     since: str  # RFC 3339
     sunset: str  # RFC 3339: no messages of this version after it
-    migration: str  # URI of the migration guide
+    migration: str  # the migration guide's path on the site (docs/CONTRACT.md is served at /contract)
 
     def attributes(self) -> dict[str, str]:
+        from .settings import get_settings
+
         return {
             "deprecated": "true",
             "deprecationfrom": self.since,
             "deprecationsunset": self.sunset,
-            "deprecationmigration": self.migration,
+            "deprecationmigration": get_settings().public_base_url + self.migration,
         }
 
 
@@ -110,7 +120,7 @@ class EventType:
         return f"cn.cxzy.{service}.{self.name}.v{self.version}"
 
     def schema_uri(self, service: str) -> str:
-        return f"{SCHEMA_BASE}/{service}/{self.name}.v{self.version}.json"
+        return schema_url(service, self.name, self.version)
 
 
 class Contract:
@@ -147,6 +157,7 @@ class Contract:
             type=et.type_for(self.service),
             subject=str(domain_event.originator_id),
             time=domain_event.timestamp.isoformat(),
+            recordedtime=domain_event.timestamp.isoformat(),
             dataschema=et.schema_uri(self.service),
             orgid=position.org_id,
             localpath=position.local_path,

@@ -17,11 +17,10 @@ from urllib.parse import quote, unquote
 
 SPECVERSION = "1.0"
 GENESIS = "0" * 64
-_SAFE = "/:+-._~!$&'()*,;=@ "
-SCHEMA_BASE = "https://schemas.cxzy.example/events"
+_SAFE = "/:+-._~!$&'()*,;=@"  # space, '"', '%' and all non-ASCII are percent-encoded (CloudEvents binding)
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9/:+\-._~!$&'()*,;=@ ]*")  # needs no percent-encoding
+_PLAIN = re.compile(r"[A-Za-z0-9/:+\-._~!$&'()*,;=@]*")  # needs no percent-encoding
 
 
 def _header_value(value: str) -> str:
@@ -51,6 +50,7 @@ class Envelope:
     hash: str = ""
     datacontenttype: str = "application/json"
     specversion: str = SPECVERSION
+    recordedtime: str | None = None  # CloudEvents recordedtime extension: when the write model recorded it
     # the CloudEvents deprecation extension, only on a version past its announcement (docs/CONTRACT.md)
     deprecated: str | None = None  # "true"
     deprecationfrom: str | None = None
@@ -59,7 +59,8 @@ class Envelope:
 
     def attributes(self) -> dict[str, Any]:
         """Every attribute that is set, shallow (``asdict`` would deep-copy the data on the relay's hot path);
-        an extension attribute that is not set is absent, so older events keep their exact bytes and hashes."""
+        an extension attribute that is not set is absent, so events published before it existed keep their exact
+        bytes and hashes."""
         attrs = {f.name: getattr(self, f.name) for f in _FIELDS}
         for name in EXTENSIONS:
             if attrs[name] is None:
@@ -124,4 +125,4 @@ class Envelope:
 
 
 _FIELDS = fields(Envelope)
-EXTENSIONS = ("deprecated", "deprecationfrom", "deprecationsunset", "deprecationmigration")
+EXTENSIONS = ("recordedtime", "deprecated", "deprecationfrom", "deprecationsunset", "deprecationmigration")

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     services: str = Field(
         "pledges,evaluations,grading,awards", description="Services `cxzy up` hosts (comma-separated)"
     )
+    public_url: str | None = Field(
+        None,
+        description="The site's address as users and subscribers reach it (default http://<http_host>:<http_port>); "
+        "events name their JSON Schema under it (ce-dataschema), so set it once before the first event",
+    )
     http_host: str = Field("127.0.0.1", description="HTTP bind address")
     http_port: int = Field(8000, description="HTTP port")
     embedded_nats_port: int = Field(4333, description="Port of the nats-server that `cxzy up` starts")
@@ -120,6 +125,10 @@ class Settings(BaseSettings):
     def rate_limit(self, name: str) -> tuple[int, float]:
         """(requests, window in seconds) of the limit ``name``: ``CXZY_RATE_LIMITS``, else its default."""
         return parse_rate_limits(self.rate_limits).get(name) or RATE_LIMITS[name]
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
     def as_env(self) -> dict[str, str]:
         """These settings as ``CXZY_*`` variables: what a process started from this one must be given."""

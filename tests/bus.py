@@ -10,7 +10,8 @@ import uuid
 
 import jsonschema
 
-from shared.envelope import GENESIS, SCHEMA_BASE, Envelope
+from shared.contract import schema_url
+from shared.envelope import GENESIS, Envelope
 from shared.nats_io import ensure_stream
 from shared.scope import subject
 
@@ -38,7 +39,7 @@ class PeerBus:
             type=f"cn.cxzy.{service}.{event}.v1",
             subject=aggregate_id,
             time=dt.datetime.now(dt.UTC).isoformat(),
-            dataschema=f"{SCHEMA_BASE}/{service}/{event}.v1.json",
+            dataschema=schema_url(service, event, 1),
             orgid=org_id,
             localpath=position.local_path,
             verticalpath=position.vertical_path,

@@ -35,7 +35,7 @@ IDS = {"cycle_id": STR, "org_id": STR, "year": INT}
 DETERMINED_V1_SUNSET = Deprecation(
     since="2026-12-01T00:00:00+08:00",
     sunset="2027-06-30T23:59:59+08:00",
-    migration="/docs/contract#determined-v2",
+    migration="/contract#moving-to-a-new-version-定级确定-v2",
 )
 DETERMINED_DETAIL = {  # what both versions of 定级确定 carry beyond their core
     "suggested_grade": STR,
