@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+# the official AsyncAPI parser that validates each service's event contract (tests/test_asyncapi.py), from the npm
+# registry at the versions package-lock.json pins; installed only when missing
+ASYNCAPI_TOOLS := tools/asyncapi/node_modules
+
+$(ASYNCAPI_TOOLS):
+	npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error >/dev/null
+
+install: $(STAMP) | $(ASYNCAPI_TOOLS)
 
 # Debian's chromium for the page tests (Playwright drives it; no browser download), and a CJK font so the
 # pages show the Chinese people read, not tofu boxes; jq for the README's examples (tests/test_readme_examples.py).

@@ -4,7 +4,6 @@ API docs (shared.docs) and the AsyncAPI document."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
@@ -12,11 +11,11 @@ from typing import cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .api import Caller
-from .asyncapi import asyncapi_document
+from .asyncapi_page import add_asyncapi
 from .docs import add_docs
 from .errors import Problem, validation_problem
 from .feed import feed_response
@@ -59,6 +58,7 @@ def create_app(
     mounts: Sequence[Callable[[FastAPI], None]] = (),
 ) -> FastAPI:
     """The services' API and pages; ``mounts`` add what sits on top of them (the workspace, ``workspace.mount``)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         for rt in runtimes:
@@ -132,9 +132,7 @@ def create_app(
                     ready = False
         return {"status": "ok" if all(connected.values()) else "degraded", "ready": ready, "services": connected}
 
-    @app.get("/asyncapi.json", tags=["platform"])
-    async def asyncapi():
-        return JSONResponse(json.loads(asyncapi_document([rt.spec for rt in runtimes])))
+    add_asyncapi(app, [rt.spec for rt in runtimes])
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index():
@@ -156,7 +154,7 @@ def create_app(
 <body><h1>创先争优长效机制</h1><p class="en">cxzy — pledges, evaluations, grading and awards of party organisations</p>
 {public_list}
 <h2>服务 <span class="en">Services</span></h2><ul>{items}</ul>
-<p><a href="/docs">接口文档 OpenAPI</a> · <a href="/asyncapi.json">事件文档 AsyncAPI</a> ·
+<p><a href="/docs">接口文档 OpenAPI</a> · <a href="/asyncapi">事件文档 AsyncAPI</a> ·
 <a href="/healthz">运行状态 healthz</a></p></body></html>"""
 
     return app

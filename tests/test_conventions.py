@@ -1,4 +1,4 @@
-"""docs/ARCHITECTURE.md "Conventions": typed (mypy clean on shared/ and services/) and ruff-clean and formatted."""
+"""docs/ARCHITECTURE.md "Conventions": typed (mypy clean on shared/, services/ and workspace/) and ruff-clean and formatted."""
 
 import subprocess
 import sys
@@ -13,12 +13,12 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_ruff_lint_and_format():
-    lint = run("ruff", "check", "shared", "services", "tests")
+    lint = run("ruff", "check", "shared", "services", "workspace", "examples", "tests")
     assert lint.returncode == 0, lint.stdout
-    fmt = run("ruff", "format", "--check", "shared", "services", "tests")
+    fmt = run("ruff", "format", "--check", "shared", "services", "workspace", "examples", "tests")
     assert fmt.returncode == 0, fmt.stdout
 
 
 def test_mypy_clean_on_kernel_and_services():
-    result = run("mypy", "shared", "services")
+    result = run("mypy", "shared", "services", "workspace")
     assert result.returncode == 0, result.stdout

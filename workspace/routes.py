@@ -6,7 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.errors import Problem
 from shared.ratelimit import RateLimiter, limits_secret
@@ -44,7 +44,7 @@ def _limiter(request: Request) -> RateLimiter:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+def login_form(request: Request, next: str | None = None) -> Response:
     if current(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return login_page(request, next=_safe_next(next))

@@ -37,7 +37,7 @@ DETERMINED_V1_SUNSET = Deprecation(
     sunset="2027-06-30T23:59:59+08:00",
     migration="/contract#moving-to-a-new-version-定级确定-v2",
 )
-DETERMINED_DETAIL = {  # what both versions of 定级确定 carry beyond their core
+DETERMINED_DETAIL: dict[str, dict] = {  # what both versions of 定级确定 carry beyond their core
     "suggested_grade": STR,
     "adjust_reason": {"type": ["string", "null"]},
     "parts": ANY_OBJ,
