@@ -2,7 +2,7 @@
 against the service's own projections), the facts that eligibility (A4, G9, P8) is judged on.
 
 Only the fields listed in ``RELIED_ON`` are read: that is this service's side of the fixed contracts of
-``grading.determined`` / ``rectification_*`` (定级确定, 整改) and ``evaluations.completed`` (评议完成), and of
+``grading.determined`` / ``determination_corrected`` / ``rectification_*`` (定级确定, 定级更正, 整改) and ``evaluations.completed`` (评议完成), and of
 ``pledges.proposed`` (which member made which pledge). An event missing them is parked for an operator.
 """
 
@@ -17,6 +17,9 @@ from shared.projection import Projection, handles
 
 RELIED_ON = {
     "grading.determined": obj({"cycle_id": STR, "org_id": STR, "year": INT, "grade": STR, "advanced": BOOL}),
+    "grading.determination_corrected": obj(
+        {"cycle_id": STR, "org_id": STR, "year": INT, "grade": STR, "advanced": BOOL}
+    ),
     "grading.rectification_planned": obj(
         {"cycle_id": STR, "org_id": STR, "year": INT, "track": {"enum": ["巩固", "推动", "整顿"]}}
     ),
@@ -65,6 +68,14 @@ class GradingFacts(Projection):
             "grade = excluded.grade, advanced = excluded.advanced, event_id = excluded.event_id "
             "WHERE excluded.year >= aw_grades.year",
             [d["org_id"], d["cycle_id"], d["year"], d["grade"], int(d["advanced"]), env.id],
+        )
+
+    @handles("determination_corrected")
+    def corrected(self, tx: Tx, env: Envelope) -> None:
+        d = relied_on(env)
+        tx.execute(  # the same cycle's grade, put right (G4); a later year's grade is never overwritten
+            "UPDATE aw_grades SET grade = ?, advanced = ?, event_id = ? WHERE org_id = ? AND cycle_id = ?",
+            [d["grade"], int(d["advanced"]), env.id, d["org_id"], d["cycle_id"]],
         )
 
     @handles("rectification_planned")

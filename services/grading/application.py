@@ -23,7 +23,7 @@ from shared.errors import NotFound, broken_rule, invalid, not_found
 from shared.scope import Scope, parse_scope
 
 from . import queries as reports
-from .domain import GradingCycle, OrgGrading, cycle_id_for, determine_grade, grading_id_for
+from .domain import GradingCycle, OrgGrading, correct_grade, cycle_id_for, determine_grade, grading_id_for
 from .domain import refuse as refuse_state
 from .queries import mass_result
 
@@ -263,6 +263,27 @@ class GradingApp(ServiceApplication):
         previous = self._previous(cycle, org_id)
         determine_grade(
             cycle, grading, mass, grade, reason, previous, actor.sub, self.today(), org.position.as_dict(), self.trace()
+        )
+        self.save(cycle, grading)
+        return grading
+
+    def correct(self, actor: Identity, cycle_id: UUID, org_id: str, grade: str, reason: str) -> OrgGrading:
+        """定级更正 (G4) by the leading superior, with a reason, within the ratio rules (G5)."""
+        org = self.directory.org(org_id)
+        require_leading(actor, org.position, org.leading_hierarchy, ("更正定级", "correct its grade"))
+        cycle = self.cycle(cycle_id)
+        self._covered_org(cycle, org_id)
+        gid = grading_id_for(cycle.id, org_id)
+        if not self.exists(gid):
+            raise refuse_state(
+                "grading-state",
+                f"{org_id} 在本周期尚未定级确定，无需更正",
+                f"{org_id} is not determined in this cycle: nothing to correct",
+            )
+        grading: OrgGrading = self.repository.get(gid)
+        previous = self._previous(cycle, org_id)
+        correct_grade(
+            cycle, grading, grade, reason, previous, actor.sub, self.today(), org.position.as_dict(), self.trace()
         )
         self.save(cycle, grading)
         return grading

@@ -150,6 +150,25 @@ CONTRACT = Contract(
             to_data=determined_v2,
         ),
         EventType(
+            "determination_corrected",
+            OrgGrading.Corrected,
+            obj(
+                {
+                    **IDS,
+                    "grade": STR,
+                    "rank": {"type": "integer", "minimum": 0},
+                    "ladder": {**STRS, "minItems": 2},
+                    "advanced": BOOL,
+                    "previous_grade": STR,
+                    "previous_rank": {"type": "integer", "minimum": 0},
+                    "reason": STR,
+                    "by": STR,
+                    "corrected_on": {"type": "string", "format": "date"},
+                }
+            ),
+            "定级更正",
+        ),
+        EventType(
             "rectification_planned",
             OrgGrading.RectificationPlanned,
             obj({**IDS, "track": {"enum": list(TRACKS)}, "problems": STRS, "measures": STRS}, {"due": STR}),

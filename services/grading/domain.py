@@ -81,6 +81,16 @@ class GradingCycle(Aggregate):
             if self.org_id in cycle.overrides:
                 cycle.overrides[self.org_id]["determined"] = True
 
+    class Retallied(Aggregate.Event):  # internal: a corrected determination moves between rungs in the count
+        old_rank: int
+        new_rank: int
+        rungs: int
+
+        def apply(self, cycle: GradingCycle) -> None:
+            last = self.rungs - 1
+            cycle.top += (self.new_rank == 0) - (self.old_rank == 0)
+            cycle.bottom += (self.new_rank == last) - (self.old_rank == last)
+
     def __init__(
         self,
         year: int,
@@ -195,6 +205,23 @@ class GradingCycle(Aggregate):
     def tally(self, org_id: str, rank: int, rungs: int) -> None:
         self.trigger_event(self.Tallied, org_id=org_id, rank=rank, rungs=rungs)
 
+    def admit_correction(self, old_rank: int, new_rank: int, rungs: int) -> None:
+        """G5 for a correction (G4): the org is counted as if it were determined anew on its new rung."""
+        last = rungs - 1
+        top, bottom, determined = self.counts()
+        breach = ratio_breach(
+            self.ratio,
+            self.orgs_in_scope,
+            top - (old_rank == 0),
+            bottom - (old_rank == last),
+            determined - 1,
+            new_rank,
+            rungs,
+        )
+        if breach is not None:
+            raise refuse_ratio(breach)
+        self.trigger_event(self.Retallied, old_rank=old_rank, new_rank=new_rank, rungs=rungs)
+
 
 class OrgGrading(Aggregate):
     class Opened(Aggregate.Created, Stamped):  # internal
@@ -256,6 +283,26 @@ class OrgGrading(Aggregate):
 
         def apply(self, g: OrgGrading) -> None:
             g.grade, g.rank, g.rungs, g.score = self.grade, self.rank, len(self.ladder), self.score
+
+    class Corrected(Stamped):
+        """定级更正 (G4): a determination made in error, put right by the leading superior with a reason; the
+        original 定级确定 stays in the history."""
+
+        cycle_id: str
+        org_id: str
+        year: int
+        grade: str
+        rank: int
+        ladder: list
+        advanced: bool
+        previous_grade: str
+        previous_rank: int
+        reason: str
+        by: str
+        corrected_on: str
+
+        def apply(self, g: OrgGrading) -> None:
+            g.grade, g.rank = self.grade, self.rank
 
     class RectificationPlanned(Stamped):
         org_id: str
@@ -456,6 +503,52 @@ class OrgGrading(Aggregate):
             trace=trace,
         )
 
+    def correct(
+        self, ladder: list[dict], grade: str, reason: str, by: str, on: dt.date, org: dict, trace: dict
+    ) -> None:
+        """定级更正 (G4): only a determined org, only before its rectification plan (G6) builds on the grade,
+        only to another grade on its ladder, always with a reason."""
+        if self.grade is None or self.rank is None:
+            raise refuse(
+                "grading-state",
+                f"{self.org_id} 尚未定级确定，无需更正；请直接定级确定",
+                f"{self.org_id} is not determined yet: determine it instead of correcting",
+                state=self.state,
+            )
+        if self.plan is not None:
+            raise refuse(
+                "grading-state",
+                f"{self.org_id} 已按「{self.grade}」制定整改方案，不能再更正定级 (G4, G6)；确有错误请在下一年度定级中纠正",
+                f"{self.org_id} has planned its rectification on {self.grade!r}: the grade can no longer be corrected",
+                state=self.state,
+            )
+        if not (reason or "").strip():
+            raise invalid(
+                "grading-correction", "更正定级须写明理由（reason）(G4)", "A correction gives its reason (G4)"
+            )
+        rank = rank_of(ladder, grade)
+        if grade == self.grade:
+            raise invalid(
+                "grading-correction",
+                f"{self.org_id} 已定为「{grade}」，更正须改为其他等次",
+                f"{self.org_id} is {grade!r} already: a correction changes the grade",
+            )
+        self.trigger_event(
+            self.Corrected,
+            **self._ids(),
+            grade=grade,
+            rank=rank,
+            ladder=[r["grade"] for r in ladder],
+            advanced=rank == 0,
+            previous_grade=self.grade,
+            previous_rank=self.rank,
+            reason=reason.strip(),
+            by=by,
+            corrected_on=on.isoformat(),
+            org=org,
+            trace=trace,
+        )
+
     # 整改提高 (G6) and 考核验收 (G8) ---------------------------------------------------------------------
     def plan_rectification(self, problems: list[str], measures: list[str], due: str, org: dict, trace: dict) -> None:
         if self.grade is None or self.rank is None:
@@ -527,6 +620,32 @@ class OrgGrading(Aggregate):
             org=org,
             trace=trace,
         )
+
+
+def correct_grade(
+    cycle: GradingCycle,
+    grading: OrgGrading,
+    grade: str,
+    reason: str,
+    previous: dict | None,
+    by: str,
+    on: dt.date,
+    org: dict,
+    trace: dict,
+) -> None:
+    """定级更正 (G4), the whole rule: a new grade on the org's ladder, with its reason, admitted by the cycle's
+    ratio rules as if the org were determined anew (G5) and by last year's acceptance (G8); both saved together."""
+    ladder = cycle.scheme_of(grading)["ladder"]
+    old_rank = grading.rank if grading.rank is not None else -1
+    grading.correct(ladder, grade, reason, by, on, org, trace)
+    new_rank = rank_of(ladder, grade)
+    if new_rank == 0 and previous is not None and previous.get("accepted") is False:
+        raise refuse(
+            "grading-acceptance",
+            f"{grading.org_id} 上年整改考核验收未通过，本年不能定为「{grade}」(G8)",
+            f"{grading.org_id} failed last year's rectification acceptance: not eligible for the top rung (G8)",
+        )
+    cycle.admit_correction(old_rank, new_rank, len(ladder))
 
 
 def determine_grade(

@@ -122,6 +122,14 @@ class Reports(Projection):
             },
         )
 
+    @handles("determination_corrected")
+    def corrected(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.execute(
+            "UPDATE gr_grades SET grade = ?, grade_rank = ?, advanced = ? WHERE cycle_id = ? AND org_id = ?",
+            [d["grade"], d["rank"], int(d["advanced"]), d["cycle_id"], d["org_id"]],
+        )
+
     @handles("rectification_planned")
     def planned(self, tx: Tx, env: Envelope) -> None:
         d = env.data

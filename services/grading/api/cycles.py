@@ -12,6 +12,7 @@ from shared.service import ServiceRuntime
 from ..application import GradingApp
 from .schemas import (
     Acceptance,
+    Correction,
     DeployCycle,
     Determination,
     Override,
@@ -68,6 +69,10 @@ def router(rt: ServiceRuntime[GradingApp]) -> APIRouter:
     @router.post(f"{base}/determination", summary="定级确定 by the leading superior (G4, G5, H3)")
     def determine(cycle_id: UUID, org_id: str, body: Determination, who: Caller) -> dict:
         return grading_view(app.determine(who, cycle_id, org_id, body.grade, body.reason))
+
+    @router.post(f"{base}/correction", summary="定级更正 a determination made in error, with a reason (G4, G5, H3)")
+    def correct(cycle_id: UUID, org_id: str, body: Correction, who: Caller) -> dict:
+        return grading_view(app.correct(who, cycle_id, org_id, body.grade, body.reason))
 
     @router.post(f"{base}/rectification", summary="整改方案 by grade: 巩固/推动/整顿 (G6)")
     def plan(cycle_id: UUID, org_id: str, body: Plan, who: Caller) -> dict:

@@ -67,6 +67,11 @@ class Determination(Command):
     reason: Text | None = None
 
 
+class Correction(Command):
+    grade: Grade
+    reason: Text
+
+
 class Plan(Command):
     problems: list[Text] = Field(min_length=1, max_length=20)
     measures: list[Text] = Field(min_length=1, max_length=20)
