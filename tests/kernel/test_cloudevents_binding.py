@@ -17,7 +17,7 @@ VECTORS = [  # (attribute value, its header value)
     ("河北/石家庄", "%E6%B2%B3%E5%8C%97/%E7%9F%B3%E5%AE%B6%E5%BA%84"),
     ("100% 完成", "100%25%20%E5%AE%8C%E6%88%90"),
     ('say "好"', "say%20%22%E5%A5%BD%22"),
-    ("café-ü", "caf%C3%A9-%C3%BC"),
+    ("naïve-ü", "na%C3%AFve-%C3%BC"),
     ("emoji 🎉", "emoji%20%F0%9F%8E%89"),
     ("tab\there", "tab%09here"),
 ]
