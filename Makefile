@@ -20,7 +20,13 @@ ASYNCAPI_TOOLS := tools/asyncapi/node_modules
 $(ASYNCAPI_TOOLS):
 	npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error >/dev/null
 
-install: $(STAMP) | $(ASYNCAPI_TOOLS)
+# the workspace's browser assets (Apache ECharts for the officers' dashboards), served by the app from here
+WEB_ASSETS := tools/web/node_modules
+
+$(WEB_ASSETS):
+	npm ci --prefix tools/web --no-audit --no-fund --loglevel=error >/dev/null
+
+install: $(STAMP) | $(ASYNCAPI_TOOLS) $(WEB_ASSETS)
 
 # Debian's chromium for the page tests (Playwright drives it; no browser download), and a CJK font so the
 # pages show the Chinese people read, not tofu boxes; jq for the README's examples (tests/test_readme_examples.py).

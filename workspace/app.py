@@ -14,6 +14,7 @@ from . import directory, member, messages, routes, secretary, sso
 from .accounts import AccountBook
 from .web import LoginRequired, Refused, render
 
+VENDOR = Path(__file__).resolve().parents[1] / "tools" / "web" / "node_modules" / "echarts" / "dist"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
@@ -52,5 +53,7 @@ def mount(app: FastAPI) -> None:
         return response
 
     app.mount("/ws/static", StaticFiles(directory=Path(__file__).parent / "static"), name="ws-static")
+    if VENDOR.exists():  # Apache ECharts from the npm registry (make install), served here: no CDN
+        app.mount("/ws/vendor/echarts", StaticFiles(directory=VENDOR), name="ws-echarts")
     for module in (routes, sso, member, secretary, messages, directory):
         app.include_router(module.router, prefix="/ws", include_in_schema=False)
