@@ -48,7 +48,15 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("/ws/directory", "组织目录"),
     ],
 }
-OFFICER_MENU = [("/ws/", "首页"), ("/ws/messages", "消息"), ("/ws/directory", "组织目录")]
+OFFICER_MENU = [  # committees, org departments and auditors: the officers' console (issue 14)
+    ("/ws/", "首页"),
+    ("/ws/dashboard", "统计分析"),
+    ("/ws/cycles", "分类定级"),
+    ("/ws/campaigns", "评比表彰"),
+    ("/ws/feed", "实时动态"),
+    ("/ws/messages", "消息"),
+    ("/ws/directory", "组织目录"),
+]
 
 
 class LoginRequired(Exception):
