@@ -21,6 +21,7 @@ from .errors import Problem, validation_problem
 from .feed import feed_response
 from .logging import configure, log
 from .middleware import CorrelationAndLimits, problem_response
+from .notices import notices_routes
 from .pages import problem_page
 from .schemas import add_schemas
 from .service import Role, ServiceRuntime
@@ -111,6 +112,8 @@ def create_app(
 
     for rt in runtimes:
         _add_feed(app, rt)
+        if rt.spec.notices:
+            app.include_router(notices_routes(rt.db), prefix=f"/api/{rt.name}/notices", tags=["notices 消息"])
         if rt.spec.routes:
             app.include_router(rt.spec.routes(rt), prefix=f"/api/{rt.name}", tags=[f"{rt.name} {rt.spec.title}"])
         if rt.spec.pages:

@@ -23,6 +23,8 @@ from .directory.replica import DirectoryReplica, DirectoryView
 from .lease import Duty, hold, lease_bucket
 from .logging import log
 from .nats_io import connect, ensure_stream, nudge_subject, stream_name
+from .notices import NoticeRules, Notices
+from .outbound import Outbound, configured
 from .projection import Projection, ProjectionRunner
 from .relay import OutboxRelay, relay_position
 from .settings import Settings
@@ -46,6 +48,7 @@ class ServiceSpec(Generic[AppT]):
     replicate_directory: bool = True
     ddl: str = ""  # the service's own tables that no projection owns (e.g. one-time ballot tokens)
     public_pages: tuple[tuple[str, str], ...] = ()  # (path under /<name>, label) listed on the index page
+    notices: Callable[[], NoticeRules] | None = None  # which events notify whom 消息 (shared.notices)
 
     @property
     def name(self) -> str:
@@ -60,6 +63,8 @@ class ServiceRuntime(Generic[AppT]):
         with schema_lock(settings, spec.name):  # processes of one service starting together create tables once
             self.db = Database(settings, spec.name)
             self.projections = ([DirectoryReplica()] if spec.replicate_directory else []) + spec.projections()
+            if spec.notices:
+                self.projections.append(Notices(spec.name, spec.notices()))
             if spec.ddl:
                 self.db.script(spec.ddl)
             self.directory = DirectoryView(self.db)
@@ -103,6 +108,8 @@ class ServiceRuntime(Generic[AppT]):
         if jobs and self.spec.jobs:
             duties[f"{self.name}.jobs"] = self._run_jobs
         duties[f"{self.name}.audit"] = self._audit
+        if self.spec.notices and configured(self.settings):
+            duties[f"{self.name}.outbound"] = Outbound(self.name, self.db, self.settings).run
         if role == "all":
             for r in self.runners:
                 await r.open()

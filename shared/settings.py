@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     nats_user: str | None = Field(None, description="NATS user (with nats_password) when the server requires auth")
     nats_password: str | None = Field(None, description="NATS password")
     services: str = Field(
-        "pledges,evaluations,grading,awards", description="Services `cxzy up` hosts (comma-separated)"
+        "pledges,evaluations,grading,awards,branches", description="Services `cxzy up` hosts (comma-separated)"
     )
     public_url: str | None = Field(
         None,
@@ -112,6 +112,24 @@ class Settings(BaseSettings):
         "their default), shared by all processes through the store: ballot = rating forms (each issues a "
         "ballot) per client address, vote = votes per device, objection = 公示 objections per client address, login = workspace login attempts "
         "per client address",
+    )
+    notify_webhook: str | None = Field(
+        None,
+        description="Outbound channel of notices 消息 (督促, returned pledges, rounds to rate, nominations): a URL "
+        "(e.g. the government messaging gateway) each notice is POSTed to as JSON, with its id as Idempotency-Key",
+    )
+    notify_smtp: str | None = Field(
+        None, description="Outbound channel of notices by e-mail: the SMTP server as host:port (no TLS, no login)"
+    )
+    notify_smtp_from: str = Field("cxzy@localhost", description="Sender address of notice e-mails")
+    notify_smtp_to: str = Field(
+        "{kind}.{id}@localhost",
+        description="Address of a notice's recipient for the mail gateway: {kind} is member, org or scope, {id} "
+        "its id (accounts carry no e-mail addresses)",
+    )
+    notify_poll_s: float = Field(1.0, description="How often the outbound channel looks for undelivered notices")
+    notify_retry_s: float = Field(
+        2.0, description="First wait before a notice that could not be delivered is tried again (doubling, ≤ 1 h)"
     )
     log_format: Literal["auto", "json", "console"] = Field("auto", description="Log renderer; auto = console on a TTY")
     log_level: str = Field("INFO", description="Log level")

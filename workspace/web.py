@@ -150,6 +150,11 @@ class Api:
         self._session = session
         self._correlation = request.headers.get("x-correlation-id")
 
+    @property
+    def app(self) -> Any:
+        """The application the API is called on (its ``state``: the services it hosts)."""
+        return self._app
+
     def _client(self) -> httpx.AsyncClient:
         token = self._session.account.token(self._app.state.settings)
         headers = {"Authorization": f"Bearer {token}"}

@@ -6,6 +6,7 @@ from .api import routes
 from .application import AwardsApp
 from .contract import CONTRACT
 from .facts import EvaluationFacts, GradingFacts, PledgeOwners
+from .notices import rules as notice_rules
 from .pages import pages
 from .projections import AwardsRecord
 
@@ -15,6 +16,7 @@ SPEC = ServiceSpec(
     contract=CONTRACT,
     projections=lambda: [AwardsRecord(), GradingFacts(), EvaluationFacts(), PledgeOwners()],
     routes=routes,
+    notices=notice_rules,
     pages=pages,
     public_pages=(("/publicity", "拟表彰对象公示 Award candidates in publicity"),),
 )

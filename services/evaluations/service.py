@@ -7,6 +7,7 @@ from .application import EvaluationsApp
 from .ballots import BALLOT_DDL
 from .contract import CONTRACT
 from .jobs import close_due_rounds, open_pledge_rounds
+from .notices import rules as notice_rules
 from .pages import pages
 from .projections import PledgesToEvaluate, Rounds
 
@@ -16,6 +17,7 @@ SPEC = ServiceSpec(
     contract=CONTRACT,
     projections=lambda: [Rounds(), PledgesToEvaluate()],
     routes=routes,
+    notices=notice_rules,
     pages=pages,
     jobs=[open_pledge_rounds, close_due_rounds],
     ddl=BALLOT_DDL,

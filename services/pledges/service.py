@@ -6,6 +6,7 @@ from .api import routes
 from .application import PledgesApp
 from .contract import CONTRACT
 from .jobs import remind_overdue
+from .notices import rules as notice_rules
 from .projections import EvaluationResults, Ledger
 
 SPEC = ServiceSpec(
@@ -14,5 +15,6 @@ SPEC = ServiceSpec(
     contract=CONTRACT,
     projections=lambda: [Ledger(), EvaluationResults()],
     routes=routes,
+    notices=notice_rules,
     jobs=[remind_overdue],
 )
