@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-SERVICES = ("pledges", "evaluations", "grading", "awards")
+SERVICES = ("pledges", "evaluations", "grading", "awards", "branches")
 EVENT_SOURCES = ("directory", *SERVICES)  # every service that publishes a stream, the kernel's directory first
 
 

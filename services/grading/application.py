@@ -25,7 +25,7 @@ from shared.scope import Scope, parse_scope
 from . import queries as reports
 from .domain import GradingCycle, OrgGrading, correct_grade, cycle_id_for, determine_grade, grading_id_for
 from .domain import refuse as refuse_state
-from .queries import mass_result
+from .queries import has_institution, mass_result
 
 COUNTY_DEPTH = 3  # G1: a county-or-higher organisation dept issues the territorial cycle
 
@@ -262,7 +262,17 @@ class GradingApp(ServiceApplication):
         mass = mass_result(self.views, org_id, cycle.year)
         previous = self._previous(cycle, org_id)
         determine_grade(
-            cycle, grading, mass, grade, reason, previous, actor.sub, self.today(), org.position.as_dict(), self.trace()
+            cycle,
+            grading,
+            mass,
+            grade,
+            reason,
+            previous,
+            actor.sub,
+            self.today(),
+            org.position.as_dict(),
+            self.trace(),
+            institution=has_institution(self.views, org_id),
         )
         self.save(cycle, grading)
         return grading

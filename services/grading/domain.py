@@ -435,7 +435,13 @@ class OrgGrading(Aggregate):
         )
 
     def proposal(
-        self, scheme: dict, mass: dict | None, grade: str | None, reason: str | None, previous: dict | None
+        self,
+        scheme: dict,
+        mass: dict | None,
+        grade: str | None,
+        reason: str | None,
+        previous: dict | None,
+        institution: bool = False,
     ) -> dict:
         """What a determination would record — checked, nothing recorded (G3, G8)."""
         self._not_determined("定级")
@@ -457,7 +463,7 @@ class OrgGrading(Aggregate):
                 f"尚未收到 {self.org_id} {self.year} 年度的党员群众评议结果 (E8)：请先完成该评议，再定级确定",
                 f"No 党员群众评议 result (E8) for {self.org_id} in {self.year} yet: complete that evaluation first",
             )
-        parts = combine(scheme, self.self_points, self.superior_points, mass["score"] if mass else None)
+        parts = combine(scheme, self.self_points, self.superior_points, mass["score"] if mass else None, institution)
         ladder = scheme["ladder"]
         suggested, _ = grade_for(ladder, parts["score"])
         chosen = grade or suggested
@@ -659,11 +665,12 @@ def determine_grade(
     on: dt.date,
     org: dict,
     trace: dict,
+    institution: bool = False,
 ) -> dict:
     """定级确定 (G3–G5, G8), the whole rule: the grade the scores and inputs propose (or the one the
     superior chose, with its reason), admitted by the cycle's ratio rules (or its recorded override),
     determined on the org, and counted in the cycle. Both aggregates are saved together."""
-    proposal = grading.proposal(cycle.scheme_of(grading), mass, grade, reason, previous)
+    proposal = grading.proposal(cycle.scheme_of(grading), mass, grade, reason, previous, institution)
     rungs = len(proposal["ladder"])
     override = cycle.admit(grading.org_id, proposal["grade"], proposal["rank"], rungs)
     grading.determine(proposal, override, by, on, org, trace)

@@ -166,3 +166,24 @@ class Reports(Projection):
 
 # reports -------------------------------------------------------------------------------------------
 GRADE_COLUMNS = "cycle_id, org_id, year, grade, grade_rank, rungs, advanced, score, scheme_hash, override"
+
+
+class InstitutionFacts(Projection):
+    """G10: which orgs have published a 创先争优 institution (B1), from the branches stream — the fact the
+    工作制度 sub-items with ``"source": "institution"`` are scored by."""
+
+    name = "institution_facts"
+    source = "branches"
+    tables = ("gr_institutions",)
+    ddl = """
+    CREATE TABLE IF NOT EXISTS gr_institutions (
+        org_id TEXT PRIMARY KEY, first_published_on TEXT NOT NULL, institution_id TEXT NOT NULL);
+    """
+
+    @handles("institution_published")
+    def published(self, tx: Tx, env: Envelope) -> None:
+        tx.insert_new(
+            "gr_institutions",
+            {"org_id": env.orgid, "first_published_on": env.data["published_on"], "institution_id": env.subject},
+            key=("org_id",),
+        )

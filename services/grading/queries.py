@@ -11,6 +11,11 @@ from shared.scope import Scope
 from .projections import GRADE_COLUMNS
 
 
+def has_institution(db: Database, org_id: str) -> bool:
+    """G10: the org has published a 创先争优 institution (B1), as the branches stream told this service."""
+    return db.one("SELECT org_id FROM gr_institutions WHERE org_id = ?", [org_id]) is not None
+
+
 def mass_result(db: Database, org_id: str, year: int) -> dict | None:
     row = db.one(
         "SELECT round_id, score, grade, participation_rate FROM gr_mass WHERE org_id = ? AND year = ?", [org_id, year]

@@ -27,6 +27,7 @@ from shared.errors import Invalid, Refused, invalid
 
 INDICATORS = ("党组织带头人", "工作思路", "工作制度", "活动阵地", "保障机制", "工作业绩", "群众评价")  # G2
 MASS_INDICATOR = "群众评价"
+INSTITUTION_INDICATOR = "工作制度"  # G10: a sub-item here may be scored from the branch's published institution (B1)
 DEFAULT_LADDER = [{"grade": "先进", "min": 85}, {"grade": "一般", "min": 60}, {"grade": "后进", "min": 0}]
 FOUR_RUNG_LADDER = [
     {"grade": "好", "min": 90},
@@ -99,9 +100,14 @@ def canonical_scheme(raw: Any) -> dict:
                 raise invalid_scheme("子项编号须唯一", "every sub-item has a unique code (≤ 20 characters)")
             codes.add(code)
             source = item.get("source", "self_superior")
-            if source not in ("self_superior", "mass") or (source == "mass" and name != MASS_INDICATOR):
+            if source not in ("self_superior", "mass", "institution") or (source == "mass" and name != MASS_INDICATOR):
                 raise invalid_scheme(
                     "只有群众评价子项可取自党员群众评议", "only 群众评价 sub-items may take source 'mass' (E8)"
+                )
+            if source == "institution" and name != INSTITUTION_INDICATOR:
+                raise invalid_scheme(
+                    "只有工作制度子项可取自党支部创先争优制度",
+                    "only 工作制度 sub-items may take source 'institution' (G10)",
                 )
             top = num(item.get("max"), f"max of {code}", f"子项 {code} 的分值")
             if top <= 0:
@@ -137,12 +143,16 @@ def items_of(scheme: dict) -> list[dict]:
 
 
 def assessed_items(scheme: dict) -> dict[str, int | float]:
-    """Sub-items scored by 自评 and 上级评定 (all but the mass ones): code → max."""
-    return {i["code"]: i["max"] for i in items_of(scheme) if i["source"] != "mass"}
+    """Sub-items scored by 自评 and 上级评定 (not those taken from E8 or from a published institution): code → max."""
+    return {i["code"]: i["max"] for i in items_of(scheme) if i["source"] == "self_superior"}
 
 
 def uses_mass(scheme: dict) -> bool:
     return any(i["source"] == "mass" for i in items_of(scheme))
+
+
+def uses_institution(scheme: dict) -> bool:
+    return any(i["source"] == "institution" for i in items_of(scheme))
 
 
 def check_points(scheme: dict, points: dict) -> dict[str, int | float]:
@@ -172,23 +182,31 @@ def check_points(scheme: dict, points: dict) -> dict[str, int | float]:
     return clean
 
 
-def combine(scheme: dict, self_points: dict, superior_points: dict, mass_score: float | None) -> dict:
-    """G3: the total out of 100 and its parts. ``mass_score`` (0–100) is the E8 result, if any."""
+def combine(
+    scheme: dict, self_points: dict, superior_points: dict, mass_score: float | None, institution: bool = False
+) -> dict:
+    """G3: the total out of 100 and its parts. ``mass_score`` (0–100) is the E8 result, if any; ``institution``
+    whether the branch has published a 创先争优 institution (B1), which scores the institution sub-items (G10)."""
     w = scheme["weights"]
-    self_part = sup_part = mass_part = 0.0
+    self_part = sup_part = mass_part = inst_part = 0.0
     for item in items_of(scheme):
         if item["source"] == "mass":
             mass_part += item["max"] * (mass_score or 0.0) / 100
+        elif item["source"] == "institution":
+            inst_part += item["max"] if institution else 0.0
         else:
             self_part += w["self"] * self_points[item["code"]]
             sup_part += w["superior"] * superior_points[item["code"]]
-    total = min(100.0, max(0.0, self_part + sup_part + mass_part))
-    return {
+    total = min(100.0, max(0.0, self_part + sup_part + mass_part + inst_part))
+    parts = {
         "self": round(self_part, 2),
         "superior": round(sup_part, 2),
         "mass": round(mass_part, 2),
         "score": round(total, 2),
     }
+    if uses_institution(scheme):
+        parts["institution"] = round(inst_part, 2)
+    return parts
 
 
 def grade_for(ladder: list[dict], score: float) -> tuple[str, int]:

@@ -1,0 +1,17 @@
+"""HTTP of the branch-life service: one router per resource, under /api/branches."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from shared.service import ServiceRuntime
+
+from ..application import BranchesApp
+from . import institutions, summaries
+
+
+def routes(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
+    router = APIRouter()
+    router.include_router(institutions.router(rt))
+    router.include_router(summaries.router(rt))
+    return router

@@ -1,0 +1,74 @@
+"""Read queries of branch life's read models (the projections write them)."""
+
+from __future__ import annotations
+
+import json
+
+from shared.db import Database
+from shared.directory.replica import DirectoryView
+from shared.scope import Scope
+
+
+def institution_row(row: dict) -> dict:
+    return {**row, "focus": json.loads(row["focus"]), "measures": json.loads(row["measures"])}
+
+
+def board(db: Database, org_id: str) -> list[dict]:
+    """党务公开栏 (B1 公之于众): the org's published institutions, their current versions."""
+    rows = db.query("SELECT * FROM br_institutions WHERE org_id = ? ORDER BY number", [org_id])
+    return [institution_row(r) for r in rows]
+
+
+def summary_table(db: Database, directory: DirectoryView, scope: Scope) -> dict:
+    """汇总表 (B2, seed 003 附件二): every base org of the scope with its published institutions; those without one
+    are listed (and counted) so a superior sees where to guide."""
+    where, params = scope.sql_filter("o.local_path", "o.vertical_path")
+    orgs = [o for o in directory.orgs_in(scope) if directory.is_base_org(o)]
+    published: dict[str, list[dict]] = {}
+    for r in db.query(
+        f"SELECT i.org_id, i.institution_id, i.title, i.version, i.published_on FROM br_institutions i "
+        f"JOIN dir_orgs o ON o.org_id = i.org_id WHERE {where} ORDER BY i.org_id, i.number",
+        params,
+    ):
+        published.setdefault(r["org_id"], []).append(
+            {k: r[k] for k in ("institution_id", "title", "version", "published_on")}
+        )
+    rows = [
+        {"org_id": o.org_id, "name": o.name, "domain": o.domain, "institutions": published.get(o.org_id, [])}
+        for o in orgs
+    ]
+    return {
+        "scope": str(scope),
+        "branches": len(rows),
+        "without_institution": sum(1 for r in rows if not r["institutions"]),
+        "rows": rows,
+    }
+
+
+def submissions(db: Database, directory: DirectoryView, call: dict) -> dict:
+    """B5: who of the call's scope has submitted its summary and who has not (branches; members per branch)."""
+    scope = Scope.parse(call["scope"])
+    summaries = db.query("SELECT * FROM br_summaries WHERE call_id = ? ORDER BY org_id, author_id", [call["call_id"]])
+    by_author = {(s["author_kind"], s["author_id"]): s for s in summaries}
+    branches = [o for o in directory.orgs_in(scope) if directory.is_base_org(o)]
+    rows = []
+    for o in branches:
+        own = by_author.get(("org", o.org_id))
+        members = directory.members_of(o.org_id)
+        done = [m.member_id for m in members if ("member", m.member_id) in by_author]
+        rows.append(
+            {
+                "org_id": o.org_id,
+                "name": o.name,
+                "branch_summary": own and {k: own[k] for k in ("summary_id", "state", "length", "on_time")},
+                "members": len(members),
+                "members_submitted": len(done),
+                "members_missing": [m.member_id for m in members if m.member_id not in done],
+            }
+        )
+    return {
+        **call,
+        "branches": len(rows),
+        "branches_submitted": sum(1 for r in rows if r["branch_summary"]),
+        "rows": rows,
+    }
