@@ -146,6 +146,11 @@ def any_reader(who: str):
     return REFUSED if who == DOWNSTREAM else FULL
 
 
+def own_notices(who: str):
+    """Notices are read by their recipients: every caller gets her own list (possibly empty), no one else's."""
+    return FULL
+
+
 def cycle(who: str):
     """The 桥西区 cycle: read from above or from a covered org; BANK1's override only by who sees BANK1."""
     if who not in INSIDE_COUNTY | FROM_ABOVE_COUNTY:
@@ -184,6 +189,7 @@ def matrix(ids: dict) -> dict:
         "/api/pledges/orgs/{org_id}/ledger": ("/api/pledges/orgs/BANK1/ledger", {}, org_result, ledger_eval),
         "/api/pledges/ledger": ("/api/pledges/ledger", {"scope": None}, scope_report, ledger_eval),
         "/api/pledges/events": ("/api/pledges/events", {"scope": None}, feed, None),
+        "/api/pledges/notices": ("/api/pledges/notices", {}, own_notices, status_only),
         # evaluations ------------------------------------------------------------------------------
         "/api/evaluations/rounds/{round_id}": (
             f"/api/evaluations/rounds/{ids['unpublished']}",
@@ -228,6 +234,7 @@ def matrix(ids: dict) -> dict:
             lambda body: FULL if find(body["items"], "target_id", "M8")["score"] == 88 else "wrong score",
         ),
         "/api/evaluations/events": ("/api/evaluations/events", {"scope": None}, feed, None),
+        "/api/evaluations/notices": ("/api/evaluations/notices", {}, own_notices, status_only),
         # grading ----------------------------------------------------------------------------------
         "/api/grading/cycles/{cycle_id}": (
             f"/api/grading/cycles/{ids['cycle']}",
@@ -297,6 +304,7 @@ def matrix(ids: dict) -> dict:
         "/api/awards/exemplars": ("/api/awards/exemplars", {"scope": None}, scope_report, status_only),
         "/api/awards/studies": ("/api/awards/studies", {"scope": None}, scope_report, status_only),
         "/api/awards/events": ("/api/awards/events", {"scope": None}, feed, None),
+        "/api/awards/notices": ("/api/awards/notices", {}, own_notices, status_only),
     }
 
 
