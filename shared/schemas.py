@@ -24,7 +24,13 @@ def add_schemas(app: FastAPI, specs) -> None:
         for et in spec.contract.types
     }
 
-    @app.get("/schemas/events/{service}/{file}", tags=["platform"], summary="an event's JSON Schema (ce-dataschema)")
+    @app.get(
+        "/schemas/events/{service}/{file}",
+        tags=["platform"],
+        summary="an event's JSON Schema (ce-dataschema)",
+        response_class=JSONResponse,
+        responses={200: {"content": {SCHEMA_MEDIA: {}}}},
+    )
     async def event_schema(service: str, file: str):
         schema = by_file.get((service, file))
         if schema is None:
@@ -44,6 +50,12 @@ def add_contract_page(app: FastAPI) -> None:
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "CONTRACT.md").read_text(encoding="utf-8")
 
-    @app.get("/contract", tags=["platform"], summary="the published event contract and how versions change")
+    @app.get(
+        "/contract",
+        tags=["platform"],
+        summary="the published event contract and how versions change",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/markdown": {}}}},
+    )
     async def contract_page():
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
