@@ -33,6 +33,7 @@ EXPECTED: dict[str, list[str]] = {
     "awards-campaign": ['"phase":"nominating"'],
     "awards-nominate": ['"eligible":true', '"levels":["local:13/1301/130102/130102001","local:13/1301/130102"'],
     "awards-climb": ['"state":"pending","level":"local:13"}', '"state":"shortlisted"'],
+    "branch-life": ["党员讨论、征求群众意见"],
 }
 
 
