@@ -95,6 +95,7 @@ def cmd_up(args, settings: Settings) -> None:
         if not args.no_demo:
             _print_demo_tokens(settings, base)
             _demo_accounts(settings, base)
+            _demo_activity(runtimes)
         # the production split on one machine (issue 10): one worker process per service holds its relay,
         # projections and jobs; this process serves HTTP for all of them (role api), so neither waits on
         # the other's GIL
@@ -135,6 +136,27 @@ def _demo_accounts(settings: Settings, base: str) -> None:
     for account in demo_accounts():
         print(f"  {account['username']:<15} {account['label']}", flush=True)
     threading.Thread(target=lambda: create_demo_accounts(_book(settings)), daemon=True).start()
+
+
+def _demo_activity(runtimes) -> None:
+    """Seed what the demo shows beyond the directory (branch life), once the workers have projected it."""
+    import threading
+    import time
+
+    def seed() -> None:
+        from services.branches.demo import seed as branch_life
+
+        rt = next((r for r in runtimes if r.name == "branches"), None)
+        if rt is None:
+            return
+        for _ in range(240):
+            try:
+                branch_life(rt.app)
+                return
+            except Exception:  # noqa: BLE001 — the directory replica is not there yet
+                time.sleep(0.5)
+
+    threading.Thread(target=seed, daemon=True).start()
 
 
 def cmd_serve(args, settings: Settings) -> None:

@@ -19,11 +19,17 @@ def board(db: Database, org_id: str) -> list[dict]:
     return [institution_row(r) for r in rows]
 
 
+def branches_in(directory: DirectoryView, scope: Scope) -> list:
+    """The base orgs of a scope that no org reports to (a township 党委 standing at its branches' path is not one)."""
+    parents = {r["parent_id"] for r in directory.db.query("SELECT DISTINCT parent_id FROM dir_orgs") if r["parent_id"]}
+    return [o for o in directory.orgs_in(scope) if directory.is_base_org(o) and o.org_id not in parents]
+
+
 def summary_table(db: Database, directory: DirectoryView, scope: Scope) -> dict:
     """汇总表 (B2, seed 003 附件二): every base org of the scope with its published institutions; those without one
     are listed (and counted) so a superior sees where to guide."""
     where, params = scope.sql_filter("o.local_path", "o.vertical_path")
-    orgs = [o for o in directory.orgs_in(scope) if directory.is_base_org(o)]
+    orgs = branches_in(directory, scope)
     published: dict[str, list[dict]] = {}
     for r in db.query(
         f"SELECT i.org_id, i.institution_id, i.title, i.version, i.published_on FROM br_institutions i "
@@ -50,7 +56,7 @@ def submissions(db: Database, directory: DirectoryView, call: dict) -> dict:
     scope = Scope.parse(call["scope"])
     summaries = db.query("SELECT * FROM br_summaries WHERE call_id = ? ORDER BY org_id, author_id", [call["call_id"]])
     by_author = {(s["author_kind"], s["author_id"]): s for s in summaries}
-    branches = [o for o in directory.orgs_in(scope) if directory.is_base_org(o)]
+    branches = branches_in(directory, scope)
     rows = []
     for o in branches:
         own = by_author.get(("org", o.org_id))
