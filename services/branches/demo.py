@@ -23,8 +23,10 @@ def seed(app: BranchesApp) -> int:
     directory = app.directory
     branches = branches_in(directory, Scope.parse(DEMO_TOWNSHIP))
     today = app.today()
-    if not branches or app.exists(call_id(COUNTY, today.year)):
+    if app.exists(call_id(COUNTY, today.year)):
         return 0
+    if len(branches) < 6 or not all(directory.members_of(o.org_id) for o in branches):
+        raise RuntimeError("the directory replica has not caught up with the demo directory yet")
     published = 0
     for org in branches:
         if org.org_id.endswith(WITHOUT) or not FOCUS.get(org.domain):
