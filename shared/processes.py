@@ -21,9 +21,18 @@ def serve(service: str, settings: Settings, log: Path, *args: str, **env: str) -
             env={**os.environ, **settings.as_env(), **env},
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
     finally:
         out.close()  # the child has its own descriptor
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the process that started it dies, however it dies (a killed ``cxzy up`` must
+    not leave workers holding their duties' leases against a new one)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def stop(*procs: subprocess.Popen, timeout: float = 20) -> None:
