@@ -30,7 +30,7 @@ from .directory_fixture import DIRECTORY
 from .grading.schemes import make_scheme, points
 from .stack import Stack
 
-SERVICES = ("pledges", "evaluations", "grading", "awards")
+SERVICES = ("pledges", "evaluations", "grading", "awards", "branches")
 COUNTY, CITY, OTHER_COUNTY, OTHER_CITY = (
     "local:13/1301/130104",
     "local:13/1301",
@@ -144,6 +144,20 @@ def organiser(who: str):
 
 def any_reader(who: str):
     return REFUSED if who == DOWNSTREAM else FULL
+
+
+def everyone(who: str):
+    return FULL
+
+
+def from_above(who: str):
+    """A record of a 桥西区-wide call: read by who holds 桥西区's territorial scope or one above it."""
+    return FULL if who in FROM_ABOVE_COUNTY else REFUSED
+
+
+def private(who: str):
+    """About M8 alone (a member's 活动总结): M8, the secretary, and who oversees BANK1 (E6's rule)."""
+    return FULL if who in SEES_PRIVATE else REFUSED
 
 
 def own_notices(who: str):
@@ -304,6 +318,29 @@ def matrix(ids: dict) -> dict:
         "/api/awards/exemplars": ("/api/awards/exemplars", {"scope": None}, scope_report, status_only),
         "/api/awards/studies": ("/api/awards/studies", {"scope": None}, scope_report, status_only),
         "/api/awards/events": ("/api/awards/events", {"scope": None}, feed, None),
+        # branches ---------------------------------------------------------------------------------
+        "/api/branches/focus": ("/api/branches/focus", {}, everyone, status_only),
+        "/api/branches/institutions/{institution_id}": (
+            f"/api/branches/institutions/{ids['institution']}",
+            {},
+            org_record,
+            status_only,
+        ),
+        "/api/branches/orgs/{org_id}/institutions": (
+            "/api/branches/orgs/BANK1/institutions",
+            {},
+            any_reader,
+            status_only,
+        ),
+        "/api/branches/institutions": ("/api/branches/institutions", {"scope": None}, scope_report, status_only),
+        "/api/branches/summary-calls/{call_id}": (
+            f"/api/branches/summary-calls/{ids['call']}",
+            {},
+            from_above,
+            status_only,
+        ),
+        "/api/branches/summaries/{summary_id}": (f"/api/branches/summaries/{ids['summary']}", {}, private, status_only),
+        "/api/branches/events": ("/api/branches/events", {"scope": None}, feed, None),
         "/api/awards/notices": ("/api/awards/notices", {}, own_notices, status_only),
     }
 
@@ -487,6 +524,24 @@ class World:
             "POST", f"/api/awards/nominations/{ids['nomination']}/pass", LEADING, {"comment": "同意"}
         )
         assert passed["state"] == "shortlisted", passed
+        # branch life (B1, B5): BANK1's draft institution; 桥西区's call for 活动总结 and M8's summary
+        draft = {
+            "org_id": "BANK1",
+            "title": "党员先锋岗制度",
+            "focus": ["党员先锋岗"],
+            "goal": "每个柜台一名党员先锋",
+            "content": "党员在柜台亮身份、作表率",
+            "measures": ["每月评选一次"],
+        }
+        ids["institution"] = (await self.call("POST", "/api/branches/institutions", SECRETARY, draft, 201))[
+            "institution_id"
+        ]
+        call = {"scope": COUNTY, "year": YEAR, "deadline": period["end"], "min_length": 10, "issuer_org_id": "P130104"}
+        ids["call"] = (await self.call("POST", "/api/branches/summary-calls", LEADING, call, 201))["call_id"]
+        summary = {"author_kind": "member", "org_id": "BANK1", "text": "本年度在柜台岗位上践行承诺，服务客户。"}
+        ids["summary"] = (
+            await self.call("POST", f"/api/branches/summary-calls/{ids['call']}/summaries", MEMBER, summary, 201)
+        )["summary_id"]
         await stack.settle()
         return self
 
@@ -532,13 +587,19 @@ async def test_every_get_route_is_in_the_matrix(world):
     routes = {
         path
         for path, operations in openapi["paths"].items()
-        if "get" in operations and re.match(r"^/api/(pledges|evaluations|grading|awards)/", path)
+        if "get" in operations and re.match(rf"^/api/({'|'.join(SERVICES)})/", path)
     }
     assert routes == set(matrix(world.ids)), "a GET route without its row in the read-access matrix (or a stale row)"
 
 
 ROUTES = sorted(
-    matrix({k: "x" for k in ("pledge", "unpublished", "published", "cycle", "scheme", "campaign", "nomination")})
+    matrix(
+        {
+            k: "x"
+            for k in ("pledge", "unpublished", "published", "cycle", "scheme", "campaign", "nomination")
+            + ("institution", "call", "summary")
+        }
+    )
 )
 
 
