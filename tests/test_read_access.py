@@ -340,6 +340,12 @@ def matrix(ids: dict) -> dict:
             status_only,
         ),
         "/api/branches/summaries/{summary_id}": (f"/api/branches/summaries/{ids['summary']}", {}, private, status_only),
+        "/api/branches/orgs/{org_id}/meetings/{year}": (
+            f"/api/branches/orgs/BANK1/meetings/{YEAR}",
+            {},
+            org_record,
+            status_only,
+        ),
         "/api/branches/events": ("/api/branches/events", {"scope": None}, feed, None),
         "/api/awards/notices": ("/api/awards/notices", {}, own_notices, status_only),
     }
@@ -542,6 +548,8 @@ class World:
         ids["summary"] = (
             await self.call("POST", f"/api/branches/summary-calls/{ids['call']}/summaries", MEMBER, summary, 201)
         )["summary_id"]
+        step = {"step": "study", "on": dt.date.today().isoformat()}
+        await self.call("POST", f"/api/branches/orgs/BANK1/meetings/{YEAR}/steps", SECRETARY, step)
         await stack.settle()
         return self
 

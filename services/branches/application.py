@@ -12,6 +12,7 @@ from shared.errors import broken_rule
 from shared.scope import Scope, parse_scope
 
 from .domain import Institution, Summary, SummaryCall, call_id, institution_id, summary_id
+from .meeting import Meeting, meeting_id
 
 SECRETARY_ACTS = ("办理本支部的创先争优制度", "handle the branch's institutions")
 
@@ -229,3 +230,61 @@ class BranchesApp(ServiceApplication):
         s.resubmit(self.call(UUID(s.call_id)), text, actor.sub, self.today(), self.stamp(s.org_id), self.trace())
         self.save(s)
         return s
+
+    # 专题组织生活会 (B3, B4) ------------------------------------------------------------------------------
+    def meeting(self, org_id: str, year: int) -> Meeting:
+        return self.load(meeting_id(org_id, year), "meeting", "组织生活会")
+
+    def _meeting_act(self, actor: Identity, org_id: str, year: int, act, member_id: str | None = None) -> Meeting:
+        """The secretary records the meeting; a member may record her own self-criticism and measures."""
+        org = self.directory.org(org_id)
+        if not (member_id and actor.role == "member" and actor.org == org_id and actor.sub == member_id):
+            require_secretary(actor, org_id, ("记录本支部的组织生活会", "record the branch's meeting"))
+        mid = meeting_id(org_id, year)
+        m = (
+            self.repository.get(mid)
+            if self.exists(mid)
+            else Meeting.open(org_id, year, org.position.as_dict(), self.trace())
+        )
+        act(m, org.position.as_dict(), self.trace())
+        self.save(m)
+        return m
+
+    def record_step(self, actor: Identity, org_id: str, year: int, step: str, on: dt.date, note: str) -> Meeting:
+        return self._meeting_act(actor, org_id, year, lambda m, o, t: m.record_step(step, on, note, o, t))
+
+    def feed_back(self, actor: Identity, org_id: str, year: int, member_id: str, opinions: str) -> Meeting:
+        self._member_of(org_id, member_id)
+        return self._meeting_act(actor, org_id, year, lambda m, o, t: m.feed_back(member_id, opinions, o, t))
+
+    def hold(
+        self, actor: Identity, org_id: str, year: int, held_on: dt.date, attending: list[str], excused: dict[str, str]
+    ) -> Meeting:
+        members = self.directory.members_of(org_id)
+        ids = [m.member_id for m in members]
+        cadres = [m.member_id for m in members if m.leading_cadre]
+        return self._meeting_act(
+            actor, org_id, year, lambda m, o, t: m.hold(held_on, attending, ids, cadres, excused, o, t)
+        )
+
+    def self_criticise(self, actor: Identity, org_id: str, year: int, member_id: str, text: str) -> Meeting:
+        return self._meeting_act(
+            actor, org_id, year, lambda m, o, t: m.self_criticise(member_id, text, o, t), member_id=member_id
+        )
+
+    def comment(self, actor: Identity, org_id: str, year: int, member_id: str, comment: str) -> Meeting:
+        return self._meeting_act(actor, org_id, year, lambda m, o, t: m.comment(member_id, comment, o, t))
+
+    def set_measures(self, actor: Identity, org_id: str, year: int, member_id: str, measures: list[str]) -> Meeting:
+        return self._meeting_act(
+            actor, org_id, year, lambda m, o, t: m.set_measures(member_id, measures, o, t), member_id=member_id
+        )
+
+    def conclude(self, actor: Identity, org_id: str, year: int) -> Meeting:
+        return self._meeting_act(actor, org_id, year, lambda m, o, t: m.conclude(o, t))
+
+    def _member_of(self, org_id: str, member_id: str) -> None:
+        if self.directory.member(member_id).org_id != org_id:
+            raise broken_rule(
+                "meeting-member", f"{member_id} 不是 {org_id} 的党员", f"{member_id} is not a member of {org_id}"
+            )

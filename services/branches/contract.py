@@ -3,11 +3,23 @@
 An institution's drafts, the members' discussion and the masses' opinions stay in the write model; what is
 published is what the branch adopted and made public (制度建立 / 制度修订), and the superiors' inspections and
 assessments. Summaries are published without their text (a member's summary is personal); grading reads
-``institution_published`` for G10."""
+``institution_published`` for G10. Of the 专题组织生活会 the steps, who attended, who was commented on and each
+member's measures are published; self-criticisms, comments and the opinions fed back stay in the write model."""
 
-from shared.contract import BOOL, INT, STR, STRS, Contract, EventType, obj, without
+from typing import Any
+
+from shared.contract import BOOL, INT, STR, STRS, Contract, EventType, event_fields, obj, without
 
 from .domain import AUTHOR_KINDS, CHANNELS, Institution, Summary, SummaryCall
+from .meeting import STEPS, Meeting
+
+
+def held_data(event: Any) -> dict:
+    """Who attended and which leading cadres were excused — not their reasons (personal)."""
+    data = event_fields(event)
+    data["excused"] = sorted(data["excused"])
+    return data
+
 
 DATE = {"type": "string", "format": "date"}
 BODY: dict[str, dict] = {"title": STR, "focus": STRS, "goal": STR, "content": STR, "measures": STRS}
@@ -73,6 +85,36 @@ CONTRACT = Contract(
             ),
             "活动总结提交",
             to_data=without("text"),
+        ),
+        EventType(
+            "meeting_step_recorded",
+            Meeting.StepRecorded,
+            obj({"step": {"enum": list(STEPS)}, "on": DATE, "note": STR}),
+            "组织生活会会前准备",
+        ),
+        EventType(
+            "meeting_opinions_fed_back",
+            Meeting.OpinionsFedBack,
+            obj({"member_id": STR}),
+            "评议意见反馈本人",
+            to_data=without("opinions"),
+        ),
+        EventType(
+            "meeting_held",
+            Meeting.Held,
+            obj({"year": INT, "held_on": DATE, "attending": STRS, "leading_cadres": STRS, "excused": STRS}),
+            "专题组织生活会召开",
+            to_data=held_data,
+        ),
+        EventType(
+            "member_commented", Meeting.Commented, obj({"member_id": STR}), "书记点评", to_data=without("comment")
+        ),
+        EventType("measures_set", Meeting.MeasuresSet, obj({"member_id": STR, "measures": STRS}), "党员整改措施"),
+        EventType(
+            "meeting_concluded",
+            Meeting.Concluded,
+            obj({"year": INT, "attending": INT, "measures": INT}),
+            "专题组织生活会结束",
         ),
         EventType("summary_returned", Summary.Returned, obj({"reason": STR, "by": STR}), "活动总结退回"),
         EventType(

@@ -1,17 +1,18 @@
 """Branch life in the demo (``make run``): in the demo township, most branches have published a 创先争优
 institution and one has none yet (so the 汇总表 has something to point at); the county has called for the year's
-活动总结 and some branches and members have submitted theirs. Made through the application's own commands, once."""
+活动总结 and some branches and members have submitted theirs; the demo branch has held its 专题组织生活会. Made through the application's own commands, once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from shared.auth import Identity
-from shared.demo import DEMO_TOWNSHIP
+from shared.demo import DEMO_ORG, DEMO_TOWNSHIP
 from shared.scope import Scope
 
 from .application import BranchesApp
 from .domain import FOCUS, call_id
+from .meeting import STEPS
 from .queries import branches_in
 
 COUNTY = "local:13/1301/130102"
@@ -62,4 +63,19 @@ def seed(app: BranchesApp) -> int:
             app.submit(
                 Identity(sub=m.member_id, role="member", org=org.org_id), call.id, "member", org.org_id, member_text
             )
+    meeting(app, DEMO_ORG, today)
     return published
+
+
+def meeting(app: BranchesApp, org_id: str, today: dt.date) -> None:
+    """One 专题组织生活会 (B3, B4), prepared, held and concluded."""
+    secretary = Identity(sub=f"S-{org_id}", role="secretary", org=org_id)
+    for step in STEPS:
+        app.record_step(secretary, org_id, today.year, step, today, "已按要求完成")
+    members = [m.member_id for m in app.directory.members_of(org_id) if m.status == "normal"]
+    app.hold(secretary, org_id, today.year, today, members, {})
+    for member_id in members:
+        app.self_criticise(secretary, org_id, today.year, member_id, "对照承诺检查，联系服务群众还不够经常。")
+        app.comment(secretary, org_id, today.year, member_id, "肯定成绩，希望在联系服务群众上再下功夫。")
+        app.set_measures(secretary, org_id, today.year, member_id, ["每月走访联系户两次"])
+    app.conclude(secretary, org_id, today.year)

@@ -54,6 +54,18 @@ EXAMPLES = {
         "on_time": True,
         "by": "S-O130102001V",
     },
+    "meeting_step_recorded.v1": {"step": "look_back", "on": "2026-11-20", "note": "对照承诺践诺逐项检查"},
+    "meeting_opinions_fed_back.v1": {"member_id": "M000033"},
+    "meeting_held.v1": {
+        "year": 2026,
+        "held_on": "2026-11-28",
+        "attending": ["M000033", "M000034", "M000035"],
+        "leading_cadres": ["M000033"],
+        "excused": [],
+    },
+    "member_commented.v1": {"member_id": "M000034"},
+    "measures_set.v1": {"member_id": "M000034", "measures": ["每月走访联系户两次", "每季度向支部报告践诺情况"]},
+    "meeting_concluded.v1": {"year": 2026, "attending": 3, "measures": 6},
     "summary_returned.v1": {"reason": "请补充联系服务群众的具体事例和数据", "by": "county-130102"},
     "summary_resubmitted.v1": {"length": 2240, "on_time": True, "by": "S-O130102001V"},
 }

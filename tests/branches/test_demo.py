@@ -27,5 +27,8 @@ async def test_the_demo_township_has_institutions_but_one_and_some_summaries(tmp
         call = stack["branches"].db.one("SELECT call_id FROM br_calls")
         progress = (await stack.http.get(f"/api/branches/summary-calls/{call['call_id']}", headers=county)).json()
         assert progress["branches_submitted"] == 2
+        year = app.today().year
+        meeting = (await stack.http.get(f"/api/branches/orgs/O130102001V/meetings/{year}", headers=county)).json()
+        assert meeting["state"] == "concluded" and len(meeting["members"]) >= 10
     finally:
         await stack.stop()

@@ -7,11 +7,12 @@ from fastapi import APIRouter
 from shared.service import ServiceRuntime
 
 from ..application import BranchesApp
-from . import institutions, summaries
+from . import institutions, meetings, summaries
 
 
 def routes(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
     router = APIRouter()
     router.include_router(institutions.router(rt))
     router.include_router(summaries.router(rt))
+    router.include_router(meetings.router(rt))
     return router

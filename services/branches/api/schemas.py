@@ -10,6 +10,7 @@ from pydantic import Field
 from shared.api import MAX_TEXT, Command
 
 from ..domain import ASSESSMENT_GRADES, CHANNELS
+from ..meeting import STEPS
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 LongText = Annotated[str, Field(min_length=1, max_length=20000)]  # a 活动总结 runs to thousands of characters
@@ -86,3 +87,32 @@ class Resubmission(Command):
 
 class Return(Command):
     reason: Text
+
+
+class Step(Command):
+    step: Literal[tuple(STEPS)]  # type: ignore[valid-type]
+    on: dt.date
+    note: Annotated[str, Field(max_length=MAX_TEXT)] = ""
+
+
+class Feedback(Command):
+    member_id: OrgId
+    opinions: Text
+
+
+class Holding(Command):
+    held_on: dt.date
+    attending: list[OrgId] = Field(min_length=1, max_length=2000)
+    excused: dict[OrgId, Text] = Field(default_factory=dict, max_length=200)
+
+
+class SelfCriticism(Command):
+    text: LongText
+
+
+class Comment(Command):
+    comment: Text
+
+
+class Measures(Command):
+    measures: list[Text] = Field(min_length=1, max_length=20)
