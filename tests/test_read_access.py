@@ -346,6 +346,12 @@ def matrix(ids: dict) -> dict:
             org_record,
             status_only,
         ),
+        "/api/branches/orgs/{org_id}/debriefs/{year}": (
+            f"/api/branches/orgs/BANK1/debriefs/{YEAR}",
+            {},
+            org_record,
+            status_only,
+        ),
         "/api/branches/events": ("/api/branches/events", {"scope": None}, feed, None),
         "/api/awards/notices": ("/api/awards/notices", {}, own_notices, status_only),
     }
@@ -548,6 +554,8 @@ class World:
         ids["summary"] = (
             await self.call("POST", f"/api/branches/summary-calls/{ids['call']}/summaries", MEMBER, summary, 201)
         )["summary_id"]
+        report = {"text": "本年度支部落实承诺践诺、联系服务群众，组织党员定期学习，整改上年问题。" * 4}
+        await self.call("POST", f"/api/branches/orgs/BANK1/debriefs/{YEAR}", SECRETARY, report, 201)
         step = {"step": "study", "on": dt.date.today().isoformat()}
         await self.call("POST", f"/api/branches/orgs/BANK1/meetings/{YEAR}/steps", SECRETARY, step)
         await stack.settle()

@@ -11,8 +11,10 @@ from shared.auth import Identity, forbidden, oversees, require_authority, requir
 from shared.errors import broken_rule
 from shared.scope import Scope, parse_scope
 
+from .debrief import Debrief, debrief_id, level_of
 from .domain import Institution, Summary, SummaryCall, call_id, institution_id, summary_id
 from .meeting import Meeting, meeting_id
+from .queries import grades_led
 
 SECRETARY_ACTS = ("办理本支部的创先争优制度", "handle the branch's institutions")
 
@@ -288,3 +290,32 @@ class BranchesApp(ServiceApplication):
             raise broken_rule(
                 "meeting-member", f"{member_id} 不是 {org_id} 的党员", f"{member_id} is not a member of {org_id}"
             )
+
+    # 述职评议 (B6, G9) --------------------------------------------------------------------------------
+    def debrief(self, actor: Identity, org_id: str, year: int, text: str) -> Debrief:
+        """The secretary's 述职, with the grading results of the orgs the org leads attached (G9)."""
+        org = self.directory.org(org_id)
+        require_secretary(actor, org_id, ("述职", "report (述职)"))
+        if self.exists(debrief_id(org_id, year)):
+            raise broken_rule("debrief-exists", f"{org_id} 已完成 {year} 年度述职", f"{org_id} has reported for {year}")
+        d = Debrief.report(
+            org_id=org_id,
+            year=year,
+            level=level_of(org.org_type, org.local_path),
+            text=text,
+            grading=grades_led(self.views, org, year),
+            by=actor.sub,
+            org=org.position.as_dict(),
+            trace=self.trace(),
+        )
+        self.save(d)
+        return d
+
+    def link_evaluation(self, actor: Identity, org_id: str, year: int, round_id: str) -> Debrief:
+        """The leading superior links the 述职评议 round it opened in the evaluations service (E6)."""
+        d: Debrief = self.load(debrief_id(org_id, year), "debrief", "述职")
+        org = self.directory.org(org_id)
+        require_leading(actor, org.position, org.leading_hierarchy, ("组织述职评议", "evaluate the 述职"))
+        d.link_evaluation(round_id, actor.sub, org.position.as_dict(), self.trace())
+        self.save(d)
+        return d

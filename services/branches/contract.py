@@ -10,8 +10,16 @@ from typing import Any
 
 from shared.contract import BOOL, INT, STR, STRS, Contract, EventType, event_fields, obj, without
 
+from .debrief import LEVELS, Debrief
 from .domain import AUTHOR_KINDS, CHANNELS, Institution, Summary, SummaryCall
 from .meeting import STEPS, Meeting
+
+
+def debriefed_data(event: Any) -> dict:
+    """A 述职 without its text (the report stays in the service; superiors read it there), with its length."""
+    data = event_fields(event)
+    data["length"] = len(data.pop("text"))
+    return data
 
 
 def held_data(event: Any) -> dict:
@@ -116,6 +124,25 @@ CONTRACT = Contract(
             obj({"year": INT, "attending": INT, "measures": INT}),
             "专题组织生活会结束",
         ),
+        EventType(
+            "debriefed",
+            Debrief.Reported,
+            obj(
+                {
+                    "org_id": STR,
+                    "year": INT,
+                    "level": {"enum": list(LEVELS)},
+                    "grading": obj(
+                        {"year": INT, "graded": INT, "grades": {"type": "object", "additionalProperties": INT}}
+                    ),
+                    "by": STR,
+                    "length": INT,
+                }
+            ),
+            "述职",
+            to_data=debriefed_data,
+        ),
+        EventType("debrief_evaluation_linked", Debrief.EvaluationLinked, obj({"round_id": STR, "by": STR}), "述职评议"),
         EventType("summary_returned", Summary.Returned, obj({"reason": STR, "by": STR}), "活动总结退回"),
         EventType(
             "summary_resubmitted",

@@ -66,6 +66,15 @@ EXAMPLES = {
     "member_commented.v1": {"member_id": "M000034"},
     "measures_set.v1": {"member_id": "M000034", "measures": ["每月走访联系户两次", "每季度向支部报告践诺情况"]},
     "meeting_concluded.v1": {"year": 2026, "attending": 3, "measures": 6},
+    "debriefed.v1": {
+        "org_id": "T130102001",
+        "year": 2026,
+        "level": "township",
+        "grading": {"year": 2026, "graded": 6, "grades": {"先进": 1, "一般": 4, "后进": 1}},
+        "by": "S-T130102001",
+        "length": 3260,
+    },
+    "debrief_evaluation_linked.v1": {"round_id": "3e7a1c5d-2b4f-4d6e-8a9c-0b1d2e3f4a5b", "by": "county-130102"},
     "summary_returned.v1": {"reason": "请补充联系服务群众的具体事例和数据", "by": "county-130102"},
     "summary_resubmitted.v1": {"length": 2240, "on_time": True, "by": "S-O130102001V"},
 }

@@ -131,3 +131,55 @@ class BranchLife(Projection):
             "submitted_at = ? WHERE summary_id = ?",
             [d["length"], int(d["on_time"]), env.time, env.subject],
         )
+
+
+class GradingFacts(Projection):
+    """定级确定 and its corrections (G9), for the grading results a 述职 carries (B6)."""
+
+    name = "grading_facts"
+    source = "grading"
+    tables = ("br_grades",)
+    ddl = """
+    CREATE TABLE IF NOT EXISTS br_grades (
+        org_id TEXT NOT NULL, year INTEGER NOT NULL, cycle_id TEXT NOT NULL, grade TEXT NOT NULL,
+        local_path TEXT NOT NULL, vertical_path TEXT NOT NULL, PRIMARY KEY (org_id, year));
+    """
+
+    @handles("determined", "determination_corrected")
+    def graded(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        tx.upsert(
+            "br_grades",
+            {
+                "org_id": d["org_id"],
+                "year": d["year"],
+                "cycle_id": d["cycle_id"],
+                "grade": d["grade"],
+                "local_path": env.localpath,
+                "vertical_path": env.verticalpath,
+            },
+            key=("org_id", "year"),
+        )
+
+
+class EvaluationFacts(Projection):
+    """Completed evaluations of orgs: a 述职评议 round's result (B6) is read from here by its round id."""
+
+    name = "evaluation_facts"
+    source = "evaluations"
+    tables = ("br_rounds",)
+    ddl = """
+    CREATE TABLE IF NOT EXISTS br_rounds (
+        round_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, grade TEXT NOT NULL);
+    """
+
+    @handles("completed")
+    def completed(self, tx: Tx, env: Envelope) -> None:
+        d = env.data
+        if d.get("subject_type") != "org":
+            return
+        tx.upsert(
+            "br_rounds",
+            {"round_id": d["round_id"], "org_id": d["subject_id"], "score": float(d["score"]), "grade": d["grade"]},
+            key=("round_id",),
+        )

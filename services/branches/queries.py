@@ -78,3 +78,26 @@ def submissions(db: Database, directory: DirectoryView, call: dict) -> dict:
         "branches_submitted": sum(1 for r in rows if r["branch_summary"]),
         "rows": rows,
     }
+
+
+def grades_led(db: Database, org, year: int) -> dict:
+    """G9: the grades of ``year`` of the orgs ``org`` leads — every graded org in a committee's subtree, or the
+    branch's own — counted per grade, as the grading stream told this service."""
+    if org.org_type == "党委":
+        column = "local_path" if org.leading_hierarchy == "local" else "vertical_path"
+        path = getattr(org, column)
+        where, params = f"({column} = ? OR {column} LIKE ?)", [path, f"{path}/%"]
+    else:
+        where, params = "org_id = ?", [org.org_id]
+    rows = db.query(
+        f"SELECT grade, COUNT(*) AS n FROM br_grades WHERE year = ? AND {where} GROUP BY grade", [year, *params]
+    )
+    counts = {r["grade"]: int(r["n"]) for r in rows}
+    return {"year": year, "graded": sum(counts.values()), "grades": counts}
+
+
+def debrief_result(db: Database, round_id: str | None) -> dict | None:
+    """The 述职评议 round's result, once the evaluations stream says it completed."""
+    if not round_id:
+        return None
+    return db.one("SELECT round_id, score, grade FROM br_rounds WHERE round_id = ?", [round_id])

@@ -39,7 +39,9 @@ async def test_b3_b4_the_special_organisational_life_meeting(tmp_path, store):
         await call(stack, "/members/M2/self-criticism", {"text": "联系群众不够经常，今后每月走访"}, m2)
         refused = await stack.http.post(f"{BASE}/members/M1/self-criticism", json={"text": "代写"}, headers=m2)
         assert refused.status_code == 403  # a member records only her own
-        assert (await stack.http.post(f"{BASE}/members/M2/comment", json={"comment": "好"}, headers=m2)).status_code == 403
+        assert (
+            await stack.http.post(f"{BASE}/members/M2/comment", json={"comment": "好"}, headers=m2)
+        ).status_code == 403
         await call(stack, "/members/M2/comment", {"comment": "肯定成绩，走访要形成制度"}, sec)
         await call(stack, "/members/M2/measures", {"measures": ["每月走访联系户两次"]}, m2)
         incomplete = await call(stack, "/conclusion", None, sec, 409)

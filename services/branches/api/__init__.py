@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from shared.service import ServiceRuntime
 
 from ..application import BranchesApp
-from . import institutions, meetings, summaries
+from . import debriefs, institutions, meetings, summaries
 
 
 def routes(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
@@ -15,4 +15,5 @@ def routes(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
     router.include_router(institutions.router(rt))
     router.include_router(summaries.router(rt))
     router.include_router(meetings.router(rt))
+    router.include_router(debriefs.router(rt))
     return router

@@ -116,3 +116,11 @@ class Comment(Command):
 
 class Measures(Command):
     measures: list[Text] = Field(min_length=1, max_length=20)
+
+
+class DebriefBody(Command):
+    text: LongText
+
+
+class EvaluationLink(Command):
+    round_id: Annotated[str, Field(min_length=1, max_length=64)]
