@@ -134,6 +134,16 @@ class BranchesApp(ServiceApplication):
         self.save(i)
         return i
 
+    def link_institution_evaluation(self, actor: Identity, institution_id_: UUID, round_id: str) -> Institution:
+        """B2: the branch (its secretary) or its leading superior links the masses' evaluation round of it."""
+        i = self.institution(institution_id_)
+        org = self.directory.org(i.org_id)
+        if not (actor.role == "secretary" and actor.org == i.org_id):
+            require_leading(actor, org.position, org.leading_hierarchy, ("组织群众评议制度", "have it evaluated"))
+        i.link_evaluation(round_id, actor.sub, org.position.as_dict(), self.trace())
+        self.save(i)
+        return i
+
     def assess(self, actor: Identity, institution_id_: UUID, period: str, grade: str, note: str) -> Institution:
         """定期考核实施情况: the leading superior (H3)."""
         i = self.institution(institution_id_)

@@ -65,6 +65,12 @@ CONTRACT = Contract(
             "督查指导",
         ),
         EventType(
+            "institution_evaluation_linked",
+            Institution.EvaluationLinked,
+            obj({"round_id": STR, "by": STR}),
+            "制度群众评议",
+        ),
+        EventType(
             "institution_assessed",
             Institution.Assessed,
             obj({"org_id": STR, "period": STR, "grade": STR, "note": STR, "by": STR}),

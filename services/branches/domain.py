@@ -175,6 +175,15 @@ class Institution(Aggregate):
         by: str
         on: str
 
+    class EvaluationLinked(Stamped):
+        """B2: the masses evaluate the institution in an evaluation round (E6) the branch or its superior opened."""
+
+        round_id: str
+        by: str
+
+        def apply(self, i: Institution) -> None:
+            i.rounds.append(self.round_id)
+
     class Assessed(Stamped):
         """定期考核实施情况 (B2): how the institution is carried out, for a period."""
 
@@ -206,6 +215,7 @@ class Institution(Aggregate):
         self.opinions: dict[int, dict] = {}
         self.adopted_version: int | None = None
         self.published_version: int | None = None
+        self.rounds: list[str] = []  # the masses' evaluations of it (B2, E6)
 
     @property
     def state(self) -> str:
@@ -409,6 +419,19 @@ class Institution(Aggregate):
         self.trigger_event(
             self.Inspected, org_id=self.org_id, note=note.strip(), by=by, on=on.isoformat(), org=org, trace=trace
         )
+
+    def link_evaluation(self, round_id: str, by: str, org: dict, trace: dict) -> None:
+        """B2: a mass evaluation round (E6) of this published institution; its result comes back to the branch."""
+        if self.published_version is None:
+            raise refuse(
+                "institution-state",
+                "制度尚未公布实施，暂不能组织群众评议",
+                "An institution not yet published is not evaluated",
+                state=self.state,
+            )
+        if round_id in self.rounds:
+            raise refuse("institution-evaluation", "该评议已关联本制度", "This round is linked already")
+        self.trigger_event(self.EvaluationLinked, round_id=round_id, by=by, org=org, trace=trace)
 
     def assess(self, period: str, grade: str, note: str, by: str, org: dict, trace: dict) -> None:
         if self.published_version is None:

@@ -29,6 +29,7 @@ EXAMPLES = {
         "by": "township-130102001",
         "on": "2026-05-20",
     },
+    "institution_evaluation_linked.v1": {"round_id": "9d1c2b3a-4e5f-4a6b-8c7d-6e5f4a3b2c1d", "by": "S-O130102001V"},
     "institution_assessed.v1": {
         "org_id": "O130102001V",
         "period": "2026 上半年",

@@ -97,7 +97,8 @@ def grades_led(db: Database, org, year: int) -> dict:
 
 
 def debrief_result(db: Database, round_id: str | None) -> dict | None:
-    """The 述职评议 round's result, once the evaluations stream says it completed."""
+    """An evaluation round's result (a 述职评议, B6, or the masses' evaluation of an institution, B2), once the
+    evaluations stream says it completed."""
     if not round_id:
         return None
     return db.one("SELECT round_id, score, grade FROM br_rounds WHERE round_id = ?", [round_id])

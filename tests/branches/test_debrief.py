@@ -72,5 +72,22 @@ async def test_b6_a_debrief_carries_the_grades_it_answers_for_and_its_evaluation
         await stack.settle()
         seen = (await stack.http.get("/api/branches/orgs/VIL1/debriefs/2026", headers=c.county)).json()
         assert seen["result"]["score"] == 92 and seen["text"] == REPORT
+
+        # B2: the masses' evaluation of the branch's published institution comes back to it the same way
+        from .test_branch_life_http import BODY, post
+
+        iid = (await post(stack, "/institutions", BODY, sec, 201))["institution_id"]
+        early = await stack.http.post(
+            f"/api/branches/institutions/{iid}/evaluations", json={"round_id": rid}, headers=sec
+        )
+        assert early.status_code == 409  # not published yet
+        await post(stack, f"/institutions/{iid}/discussion", {"opinion": "同意"}, stack.member("M1", "VIL1"))
+        await post(stack, f"/institutions/{iid}/solicitation", {"until": dt.date.today().isoformat()}, sec)
+        await post(
+            stack, f"/institutions/{iid}/adoption", {"meeting_on": "2026-03-01", "attending": 9, "members": 12}, sec
+        )
+        await post(stack, f"/institutions/{iid}/publication", {"channel": "notice_board"}, sec)
+        linked = await post(stack, f"/institutions/{iid}/evaluations", {"round_id": rid}, sec)
+        assert linked["results"] == [{"round_id": rid, "score": 92.0, "grade": linked["results"][0]["grade"]}]
     finally:
         await stack.stop()

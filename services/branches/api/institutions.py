@@ -12,8 +12,19 @@ from shared.service import ServiceRuntime
 
 from ..application import BranchesApp
 from ..domain import CHANNELS, FOCUS, Institution
-from ..queries import board, summary_table
-from .schemas import Adoption, Answer, Assessment, Draft, Inspection, Opinion, Publication, Revision, Solicit
+from ..queries import board, debrief_result, summary_table
+from .schemas import (
+    Adoption,
+    Answer,
+    Assessment,
+    Draft,
+    EvaluationLink,
+    Inspection,
+    Opinion,
+    Publication,
+    Revision,
+    Solicit,
+)
 
 
 def institution_view(i: Institution) -> dict:
@@ -32,6 +43,7 @@ def institution_view(i: Institution) -> dict:
         "soliciting_until": i.soliciting_until,
         "opinions": [{"number": n, **o} for n, o in sorted(i.opinions.items())],
         "published_version": i.published_version,
+        "evaluations": i.rounds,
     }
 
 
@@ -52,7 +64,7 @@ def router(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
     def get(institution_id: UUID, who: Caller) -> dict:
         i = app.institution(institution_id)
         require_sees(who, app.directory.position(i.org_id))
-        view = institution_view(i)
+        view = institution_view(i) | {"results": [r for r in (debrief_result(rt.db, x) for x in i.rounds) if r]}
         if not (who.role == "secretary" and who.org == i.org_id):
             view["opinions"] = [{"number": o["number"], "answer": o["answer"]} for o in view["opinions"]]
         return view
@@ -87,6 +99,13 @@ def router(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
     @router.post("/institutions/{institution_id}/inspections", status_code=201, summary="督查指导 (B2)")
     def inspect(institution_id: UUID, body: Inspection, who: Caller) -> dict:
         return institution_view(app.inspect(who, institution_id, body.note))
+
+    @router.post(
+        "/institutions/{institution_id}/evaluations", summary="群众评议制度 link the masses' evaluation round (B2, E6)"
+    )
+    def evaluate(institution_id: UUID, body: EvaluationLink, who: Caller) -> dict:
+        i = app.link_institution_evaluation(who, institution_id, body.round_id)
+        return institution_view(i) | {"results": [debrief_result(rt.db, r) for r in i.rounds]}
 
     @router.post("/institutions/{institution_id}/assessments", status_code=201, summary="定期考核实施情况 (B2)")
     def assess(institution_id: UUID, body: Assessment, who: Caller) -> dict:
