@@ -333,6 +333,7 @@ def matrix(ids: dict) -> dict:
             status_only,
         ),
         "/api/branches/institutions": ("/api/branches/institutions", {"scope": None}, scope_report, status_only),
+        "/api/branches/institutions.xlsx": ("/api/branches/institutions.xlsx", {"scope": None}, scope_report, None),
         "/api/branches/summary-calls/{call_id}": (
             f"/api/branches/summary-calls/{ids['call']}",
             {},

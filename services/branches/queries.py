@@ -102,3 +102,34 @@ def debrief_result(db: Database, round_id: str | None) -> dict | None:
     if not round_id:
         return None
     return db.one("SELECT round_id, score, grade FROM br_rounds WHERE round_id = ?", [round_id])
+
+
+def summary_workbook(table: dict) -> bytes:
+    """汇总表 (seed 003 附件二) as .xlsx: one row per branch; a branch without an institution is marked."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "汇总表"
+    sheet.append([f"基层党支部建立创先争优制度汇总表（{table['scope']}）"])
+    sheet.append(["党支部名称", "组织编号", "领域", "创先争优制度", "版本", "公布日期"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    missing = PatternFill("solid", fgColor="FDECEA")
+    for row in table["rows"]:
+        if not row["institutions"]:
+            sheet.append([row["name"], row["org_id"], row["domain"], "（尚未建立）", "", ""])
+            for cell in sheet[sheet.max_row]:
+                cell.fill = missing
+        for i in row["institutions"]:
+            sheet.append([row["name"], row["org_id"], row["domain"], i["title"], i["version"], i["published_on"]])
+    sheet.append([])
+    sheet.append([f"党支部 {table['branches']} 个，尚未建立制度 {table['without_institution']} 个"])
+    for column, width in zip("ABCDEF", (28, 16, 10, 36, 6, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

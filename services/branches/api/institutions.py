@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from shared.api import Caller, CallerScope
 from shared.auth import require_reader, require_sees
@@ -12,7 +13,7 @@ from shared.service import ServiceRuntime
 
 from ..application import BranchesApp
 from ..domain import CHANNELS, FOCUS, Institution
-from ..queries import board, debrief_result, summary_table
+from ..queries import board, debrief_result, summary_table, summary_workbook
 from .schemas import (
     Adoption,
     Answer,
@@ -25,6 +26,8 @@ from .schemas import (
     Revision,
     Solicit,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def institution_view(i: Institution) -> dict:
@@ -120,5 +123,19 @@ def router(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
     @router.get("/institutions", summary="汇总表 branches of a scope and their institutions; those without one (B2)")
     def table(scope: CallerScope, who: Caller) -> dict:
         return summary_table(rt.db, app.directory, scope)
+
+    @router.get(
+        "/institutions.xlsx",
+        summary="汇总表 as an Excel file (seed 003 附件二)",
+        response_class=Response,
+        responses={200: {"content": {XLSX: {}}}},
+    )
+    def table_xlsx(scope: CallerScope, who: Caller) -> Response:
+        data = summary_table(rt.db, app.directory, scope)
+        return Response(
+            summary_workbook(data),
+            media_type=XLSX,
+            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%B1%87%E6%80%BB%E8%A1%A8.xlsx"},
+        )
 
     return router
