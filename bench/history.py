@@ -15,13 +15,12 @@ import multiprocessing
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 from nats.js.errors import NotFoundError
 
 from services.pledges.contract import CONTRACT
 from services.pledges.domain import CHANNELS
-from shared.envelope import _SAFE, GENESIS, Envelope, canonical_json
+from shared.envelope import GENESIS, Envelope, canonical_json
 from shared.nats_io import EmbeddedNats, connect, ensure_stream, stream_name
 from shared.scope import Scope
 from shared.settings import Settings
@@ -69,11 +68,10 @@ def _chunk(args: tuple[int, int, int]) -> tuple[list[tuple[str, dict, dict, byte
             if seq > total:
                 return out, shares
             subject, env = CONTRACT.envelope(event, seq)  # type: ignore[misc]
-            attrs = dict(vars(env))
+            attrs = env.attributes()
             attrs.pop("hash")
-            headers = {f"ce-{k}": quote(str(v), safe=_SAFE) for k, v in attrs.items() if k not in ("data", "prevhash")}
-            headers["content-type"] = env.datacontenttype
-            headers["Nats-Msg-Id"] = env.id
+            headers = env.headers()
+            del headers["ce-prevhash"], headers["ce-hash"]  # set when the chain is linked, in ``frames``
             out.append((subject, attrs, headers, env.payload()))
             for name, scope in scopes.items():
                 shares[name] += scope.contains(org.position)
