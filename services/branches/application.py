@@ -47,6 +47,14 @@ class BranchesApp(ServiceApplication):
         self.save(institution)
         return institution
 
+    def institutions_of(self, org_id: str) -> list[Institution]:
+        """Every institution of the org, drafts included (write model; numbered 1, 2, …)."""
+        found, number = [], 1
+        while self.exists(institution_id(org_id, number)):
+            found.append(self.institution(institution_id(org_id, number)))
+            number += 1
+        return found
+
     def institution(self, institution_id_: UUID) -> Institution:
         return self.load(institution_id_, "institution", "制度")
 

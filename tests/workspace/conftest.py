@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 
+from services import SERVICES
 from tests.stack import Stack, stores
 
 PASSWORD = "test-password-1"
@@ -26,7 +27,7 @@ async def ws(request, tmp_path_factory):
     stack = Stack(
         tmp_path_factory.mktemp("ws"),
         request.param,
-        services=("pledges", "evaluations", "grading", "awards"),
+        services=SERVICES,
         workspace=True,
     )
     await stack.start()

@@ -114,6 +114,11 @@ def router(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
     def assess(institution_id: UUID, body: Assessment, who: Caller) -> dict:
         return institution_view(app.assess(who, institution_id, body.period, body.grade, body.note))
 
+    @router.get("/orgs/{org_id}/drafts", summary="an org's institutions in every state, drafts included (B1)")
+    def drafts(org_id: str, who: Caller) -> dict:
+        require_sees(who, app.directory.position(org_id))
+        return {"org_id": org_id, "items": [institution_view(i) for i in app.institutions_of(org_id)]}
+
     @router.get("/orgs/{org_id}/institutions", summary="an org's published institutions (its 党务公开栏)")
     def org_board(org_id: str, who: Caller) -> dict:
         require_reader(who)

@@ -54,6 +54,33 @@ def router(rt: ServiceRuntime[BranchesApp]) -> APIRouter:
         require_scope(who, Scope.parse(call["scope"]))
         return submissions(rt.db, app.directory, call)
 
+    @router.get(
+        "/orgs/{org_id}/summary-calls", summary="the calls for 活动总结 that cover an org, with its submissions"
+    )
+    def calls_of(org_id: str, who: Caller) -> dict:
+        position = app.directory.position(org_id)
+        require_sees(who, position)
+        calls = [
+            c
+            for c in rt.db.query("SELECT * FROM br_calls ORDER BY year DESC")
+            if Scope.parse(c["scope"]).contains(position)
+        ]
+        mine = {
+            (s["call_id"], s["author_kind"], s["author_id"]): s
+            for s in rt.db.query("SELECT * FROM br_summaries WHERE org_id = ?", [org_id])
+        }
+        return {
+            "org_id": org_id,
+            "items": [
+                c
+                | {
+                    "branch_summary": mine.get((c["call_id"], "org", org_id)),
+                    "own_summary": mine.get((c["call_id"], "member", who.sub)),
+                }
+                for c in calls
+            ],
+        }
+
     @router.post("/summary-calls/{call_id}/summaries", status_code=201, summary="提交活动总结 submit (B5)")
     def submit(call_id: UUID, body: SummaryBody, who: Caller) -> dict:
         return summary_view(app.submit(who, call_id, body.author_kind, body.org_id, body.text), with_text=True)
