@@ -166,8 +166,9 @@ def own_notices(who: str):
 
 
 def cycle(who: str):
-    """The 桥西区 cycle: read from above or from a covered org; BANK1's override only by who sees BANK1."""
-    if who not in INSIDE_COUNTY | FROM_ABOVE_COUNTY:
+    """The 桥西区 cycle: read from above, from a covered org, or by a guiding superior of a covered org (H3: it
+    sees, does not decide); BANK1's override and its place in the queue only by who sees BANK1."""
+    if who not in INSIDE_COUNTY | FROM_ABOVE_COUNTY | {GUIDING}:
         return REFUSED
     return FULL if who in SEES_ORG else HIDDEN
 
@@ -202,8 +203,15 @@ def matrix(ids: dict) -> dict:
         "/api/pledges/pledges/{pledge_id}": (f"/api/pledges/pledges/{ids['pledge']}", {}, org_record, status_only),
         "/api/pledges/orgs/{org_id}/ledger": ("/api/pledges/orgs/BANK1/ledger", {}, org_result, ledger_eval),
         "/api/pledges/ledger": ("/api/pledges/ledger", {"scope": None}, scope_report, ledger_eval),
+        "/api/pledges/reports/fulfilment": (
+            "/api/pledges/reports/fulfilment",
+            {"scope": None, "year": YEAR},
+            scope_report,
+            status_only,
+        ),
         "/api/pledges/events": ("/api/pledges/events", {"scope": None}, feed, None),
         "/api/pledges/notices": ("/api/pledges/notices", {}, own_notices, status_only),
+        "/api/pledges/orgs/{org_id}/posts": ("/api/pledges/orgs/BANK1/posts", {}, org_record, status_only),
         # evaluations ------------------------------------------------------------------------------
         "/api/evaluations/rounds/{round_id}": (
             f"/api/evaluations/rounds/{ids['unpublished']}",
@@ -247,6 +255,7 @@ def matrix(ids: dict) -> dict:
             scope_report,
             lambda body: FULL if find(body["items"], "target_id", "M8")["score"] == 88 else "wrong score",
         ),
+        "/api/evaluations/orgs/{org_id}/windows": ("/api/evaluations/orgs/BANK1/windows", {}, org_record, status_only),
         "/api/evaluations/events": ("/api/evaluations/events", {"scope": None}, feed, None),
         "/api/evaluations/notices": ("/api/evaluations/notices", {}, own_notices, status_only),
         # grading ----------------------------------------------------------------------------------
@@ -256,11 +265,29 @@ def matrix(ids: dict) -> dict:
             cycle,
             lambda body: FULL if list(body["overrides"]) == ["BANK1"] else overrides_hidden(body),
         ),
+        "/api/grading/cycles": (
+            "/api/grading/cycles",
+            {},
+            cycle,
+            lambda body: listed_cycle(body, ids["cycle"]),
+        ),
+        "/api/grading/cycles/{cycle_id}/orgs": (
+            f"/api/grading/cycles/{ids['cycle']}/orgs",
+            {},
+            cycle,
+            lambda body: FULL if any(o["org_id"] == "BANK1" for o in body["items"]) else HIDDEN,
+        ),
         "/api/grading/cycles/{cycle_id}/orgs/{org_id}": (
             f"/api/grading/cycles/{ids['cycle']}/orgs/BANK1",
             {},
             org_record,
             status_only,
+        ),
+        "/api/grading/orgs/{org_id}/cycles": (
+            "/api/grading/orgs/BANK1/cycles",
+            {},
+            org_record,
+            lambda body: FULL if find(body["items"], "cycle_id", ids["cycle"])["scheme_hash"] else "no scheme",
         ),
         "/api/grading/reports/distribution": (
             "/api/grading/reports/distribution",
@@ -314,6 +341,12 @@ def matrix(ids: dict) -> dict:
             scope_report,
             lambda body: FULL if find(body["items"], "nomination_id", ids["nomination"]) else "missing",
         ),
+        "/api/awards/orgs/{org_id}/nominations": (
+            "/api/awards/orgs/BANK1/nominations",
+            {},
+            org_result,
+            lambda body: nominee_facts_shown(find(body["items"], "nomination_id", ids["nomination"])),
+        ),
         "/api/awards/honours": ("/api/awards/honours", {"scope": None}, scope_report, status_only),
         "/api/awards/exemplars": ("/api/awards/exemplars", {"scope": None}, scope_report, status_only),
         "/api/awards/studies": ("/api/awards/studies", {"scope": None}, scope_report, status_only),
@@ -333,6 +366,13 @@ def matrix(ids: dict) -> dict:
             status_only,
         ),
         "/api/branches/institutions": ("/api/branches/institutions", {"scope": None}, scope_report, status_only),
+        "/api/branches/orgs/{org_id}/drafts": ("/api/branches/orgs/BANK1/drafts", {}, org_record, status_only),
+        "/api/branches/orgs/{org_id}/summary-calls": (
+            "/api/branches/orgs/BANK1/summary-calls",
+            {},
+            org_record,
+            status_only,
+        ),
         "/api/branches/institutions.xlsx": ("/api/branches/institutions.xlsx", {"scope": None}, scope_report, None),
         "/api/branches/summary-calls/{call_id}": (
             f"/api/branches/summary-calls/{ids['call']}",
@@ -374,6 +414,24 @@ def eligibility_shown(body: dict) -> str:
         return HIDDEN
     assert "不合格" in " ".join(body["eligibility"]["reasons"]), body
     return FULL
+
+
+def nominee_facts_shown(row: dict) -> str:
+    """An org's list of nominations: whether M8 was eligible (or overridden) is about M8 (A4, E6's rule)."""
+    if row["eligible"] is None:
+        assert {"eligible", "overridden"} <= set(row["withheld"]), row
+        return HIDDEN
+    assert row["eligible"] is False, row
+    return FULL
+
+
+def listed_cycle(body: dict, cycle_id: str):
+    """The cycles a reader may read: the 桥西区 cycle listed is read (with or without BANK1's override), absent
+    is what a refusal is for a list."""
+    found = [c for c in body["items"] if c["cycle_id"] == cycle_id]
+    if not found:
+        return REFUSED
+    return FULL if list(found[0]["overrides"]) == ["BANK1"] else overrides_hidden(found[0])
 
 
 def overrides_hidden(body: dict) -> str:

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from shared.directory.people import PeopleBook
 
-from . import directory, member, messages, routes, secretary, sso
+from . import branch_life, console, dashboard, directory, feed, member, messages, routes, secretary, sso
 from .accounts import AccountBook
 from .web import LoginRequired, Refused, render
 
@@ -55,5 +55,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/ws/static", StaticFiles(directory=Path(__file__).parent / "static"), name="ws-static")
     if VENDOR.exists():  # Apache ECharts from the npm registry (make install), served here: no CDN
         app.mount("/ws/vendor/echarts", StaticFiles(directory=VENDOR), name="ws-echarts")
-    for module in (routes, sso, member, secretary, messages, directory):
+    for module in (routes, sso, member, secretary, messages, directory, dashboard, feed, branch_life):
         app.include_router(module.router, prefix="/ws", include_in_schema=False)
+    app.include_router(console.router, prefix="/ws", include_in_schema=False)

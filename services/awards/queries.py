@@ -50,6 +50,20 @@ def in_publicity(db: Database, today: str) -> list[dict]:
     )
 
 
+def org_nominations(db: Database, org_id: str) -> list[dict]:
+    """A3: an org's nominations (of the org itself and of its members), newest first."""
+    rows = db.query(
+        "SELECT * FROM aw_nominations WHERE org_id = ? ORDER BY year DESC, updated_at DESC, nomination_id", [org_id]
+    )
+    return [_nomination(r) for r in rows]
+
+
+def _nomination(r: dict) -> dict:
+    r["levels"] = json.loads(r["levels"])
+    r["eligible"], r["overridden"] = bool(r["eligible"]), bool(r["overridden"])
+    return r
+
+
 def nominations(
     db: Database,
     scope: Scope,
@@ -75,9 +89,7 @@ def nominations(
         f"LIMIT {int(limit)} OFFSET {int(offset)}",
         params,
     )
-    for r in rows:
-        r["levels"] = json.loads(r["levels"])
-        r["eligible"], r["overridden"] = bool(r["eligible"]), bool(r["overridden"])
+    rows = [_nomination(r) for r in rows]
     return {"total": int(total["n"]) if total else 0, "limit": limit, "offset": offset, "items": rows}
 
 

@@ -47,6 +47,11 @@ def member_results(db: Database, member_id: str) -> list[dict]:
     )
 
 
+def org_windows(db: Database, org_id: str) -> list[dict]:
+    """An org's service windows (E1)."""
+    return db.query("SELECT window_id, name FROM ev_windows WHERE org_id = ? ORDER BY window_id", [org_id])
+
+
 def contest_ranking(db: Database, scope: Scope, contest: str, label: str) -> list[dict]:
     """三比 (E3): one contest round's scores within a scope, ranked; equal scores share a rank (1, 2, 2, 4)."""
     where, params = scope.sql_filter()

@@ -90,22 +90,29 @@ class GradingApp(ServiceApplication):
     def cycle(self, cycle_id: UUID) -> GradingCycle:
         return self.load(cycle_id, "cycle", "定级周期")
 
-    def require_sees_cycle(self, actor: Identity, cycle: GradingCycle) -> None:
-        """H4: the cycle is visible to scopes above or below its own (either direction of the subtree)."""
+    def sees_cycle(self, actor: Identity, cycle: GradingCycle) -> bool:
+        """H4: the cycle is visible to scopes above or below its own (either direction of the subtree), to an org
+        it covers, and to a guiding superior of an org it covers (H3: a guiding superior sees, does not decide)."""
+        if actor.role == "downstream":
+            return False
         if sees_subtree(actor, Scope.parse(cycle.scope)):
-            return
-        if actor.org and actor.role != "downstream":
+            return True
+        if actor.org:
             try:
                 own = self.directory.org(actor.org)
             except NotFound:
                 own = None
             if own is not None and self._covers(cycle, own):
-                return
-        raise forbidden(
-            actor,
-            f"定级周期 {cycle.scope} {cycle.year} 年度不在您的管辖范围内，请查看您管辖范围内的定级周期",
-            f"cycle {cycle.id} ({cycle.scope}) is outside your scope",
-        )
+                return True
+        return bool(actor.scopes) and bool(self.orgs_seen_in(actor, cycle))
+
+    def require_sees_cycle(self, actor: Identity, cycle: GradingCycle) -> None:
+        if not self.sees_cycle(actor, cycle):
+            raise forbidden(
+                actor,
+                f"定级周期 {cycle.scope} {cycle.year} 年度不在您的管辖范围内，请查看您管辖范围内的定级周期",
+                f"cycle {cycle.id} ({cycle.scope}) is outside your scope",
+            )
 
     def overrides_seen_by(self, actor: Identity, cycle: GradingCycle) -> dict:
         """G5 overrides name one org each: a reader sees those of the orgs it sees (H4)."""
@@ -120,6 +127,55 @@ class GradingApp(ServiceApplication):
             and org.domain in domains
             and self.directory.is_base_org(org)
         )
+
+    def cycles_covering(self, org_id: str) -> list[dict]:
+        """The cycles that grade an org (G1, G2, H3), newest year first, each with the scheme of its domain."""
+        org = self.directory.org(org_id)
+        return [
+            {k: row[k] for k in ("cycle_id", "year", "scope", "issuer_org_id")}
+            | {"scheme_hash": self.cycle(UUID(row["cycle_id"])).scheme_for(org.domain)["hash"]}
+            for row in reports.cycle_rows(self.views)
+            if self.covers(Scope.parse(row["scope"]), row["domains"], org)
+        ]
+
+    def orgs_seen_in(self, actor: Identity, cycle: GradingCycle) -> list[OrgRecord]:
+        """The orgs a cycle covers that ``actor`` sees (H4) — whether it leads them or only guides them (H3)."""
+        return [
+            o
+            for o in self.directory.orgs_in(Scope.parse(cycle.scope))
+            if self._covers(cycle, o) and actor.sees(o.position)
+        ]
+
+    def cycles_seen_by(self, actor: Identity) -> list[GradingCycle]:
+        """The cycles ``actor`` may read (H4), newest year first: its subtree's and those grading orgs it guides."""
+        cycles = (self.cycle(UUID(row["cycle_id"])) for row in reports.cycle_rows(self.views))
+        return [cycle for cycle in cycles if self.sees_cycle(actor, cycle)]
+
+    def queue(self, actor: Identity, cycle: GradingCycle) -> list[dict]:
+        """分类定级 queue: each covered org the reader sees, whether it leads it (H3), and its grading so far."""
+        rows = []
+        for org in self.orgs_seen_in(actor, cycle):
+            gid = grading_id_for(cycle.id, org.org_id)
+            g: OrgGrading | None = self.repository.get(gid) if self.exists(gid) else None
+            rows.append(
+                {
+                    "org_id": org.org_id,
+                    "domain": org.domain,
+                    "mode": org.mode,
+                    "leads": actor.leads(org.position, org.leading_hierarchy),
+                    "state": g.state if g else "assessing",
+                    "self_assessed": bool(g and g.self_points is not None),
+                    "superior_assessed": bool(g and g.superior_points is not None),
+                    "mass": mass_result(self.views, org.org_id, cycle.year),
+                    "grade": g.grade if g else None,
+                    "score": g.score if g else None,
+                    "plan": g.plan if g else None,
+                    "progress_count": g.progress_count if g else 0,
+                    "rectified": bool(g and g.rectified),
+                    "accepted": g.accepted if g else None,
+                }
+            )
+        return rows
 
     def _covers(self, cycle: GradingCycle, org: OrgRecord) -> bool:
         return self.covers(Scope.parse(cycle.scope), cycle.schemes, org)

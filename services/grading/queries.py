@@ -90,6 +90,12 @@ def cycles_of(db: Database, year: int) -> list[tuple[Scope, list[str]]]:
     return [(Scope.parse(r["scope"]), json.loads(r["domains"])) for r in rows]
 
 
+def cycle_rows(db: Database) -> list[dict]:
+    """Every cycle deployed, newest year first, with the domains it has schemes for."""
+    rows = db.query("SELECT cycle_id, year, scope, issuer_org_id, domains FROM gr_cycles ORDER BY year DESC, cycle_id")
+    return [r | {"domains": json.loads(r["domains"])} for r in rows]
+
+
 def not_graded(db: Database, scope: Scope, year: int) -> list[OrgRecord]:
     """Orgs with a domain in the scope, from the directory replica, with no 定级确定 for ``year``."""
     where, params = scope.sql_filter()

@@ -92,8 +92,12 @@ class PledgesApp(ServiceApplication):
             )
 
     def _assigned_post(self, org_id: str, member_id: str) -> str | None:
+        return self.posts_of(org_id).get(member_id)
+
+    def posts_of(self, org_id: str) -> dict[str, str]:
+        """设岗定责 (P6): ``{member id: post}`` set for the org's members."""
         book = self._book(org_id)
-        return book.posts.get(member_id) if book else None
+        return dict(book.posts) if book else {}
 
     def _book(self, org_id: str) -> OrgPledgeBook | None:
         return self.repository.get(OrgPledgeBook.id_for(org_id)) if self.exists(OrgPledgeBook.id_for(org_id)) else None

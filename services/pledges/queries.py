@@ -64,3 +64,28 @@ def overdue_unreminded(db, today: str, reminded_before: str) -> list[str]:
         [today, reminded_before],
     )
     return [r["pledge_id"] for r in rows]
+
+
+def fulfilment(db, where: str, params: list, *, year: int | None, today: str) -> dict:
+    """践诺 and 督促 (P4) of a scope: pledges in the ledger (approved onwards), completed, unfulfilled, open,
+    overdue (open past due), reminded at least once, overdue not yet reminded; the rates over the ledger."""
+    clauses, args = [where, "state NOT IN ('proposed', 'returned')"], list(params)
+    if year:
+        clauses.append("year = ?")
+        args.append(year)
+    row = db.one(
+        "SELECT COUNT(*) AS in_ledger,"
+        " SUM(CASE WHEN state = 'completed' THEN 1 ELSE 0 END) AS completed,"
+        " SUM(CASE WHEN state = 'unfulfilled' THEN 1 ELSE 0 END) AS unfulfilled,"
+        " SUM(CASE WHEN state IN ('approved', 'publicised') THEN 1 ELSE 0 END) AS open,"
+        " SUM(CASE WHEN state IN ('approved', 'publicised') AND due < ? THEN 1 ELSE 0 END) AS overdue,"
+        " SUM(CASE WHEN reminders > 0 THEN 1 ELSE 0 END) AS reminded,"
+        " SUM(CASE WHEN state IN ('approved', 'publicised') AND due < ? AND reminders = 0 THEN 1 ELSE 0 END)"
+        " AS overdue_unreminded "
+        f"FROM pl_pledges WHERE {' AND '.join(clauses)}",
+        [today, today, *args],
+    )
+    counts = {k: int(v or 0) for k, v in (row or {}).items()}
+    n = counts.get("in_ledger", 0)
+    rate = lambda k: round(counts[k] / n, 4) if n else None  # noqa: E731
+    return counts | {"fulfilment_rate": rate("completed"), "reminder_rate": rate("reminded")}

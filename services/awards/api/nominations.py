@@ -16,7 +16,7 @@ from shared.service import ServiceRuntime
 from ..application import DECIDERS, AwardsApp
 from ..domain import STATES
 from ..nomination import Nomination
-from ..queries import honours, nominations
+from ..queries import honours, nominations, org_nominations
 from .schemas import Comment, Objection, Reason, Resolution, nomination_view
 
 
@@ -90,6 +90,20 @@ def router(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
             offset=page.offset,
         )
         return found | {"items": named(found["items"])}
+
+    @router.get("/orgs/{org_id}/nominations", summary="an org's nominations and where each stands (A3)")
+    def of_org(org_id: str, who: Caller) -> dict:
+        require_sees(who, rt.directory.position(org_id))
+        rows = named(org_nominations(rt.db, org_id))
+        return {
+            "org_id": org_id,
+            "items": [
+                r
+                if app.sees_nominee(who, r["nominee_type"], r["nominee_id"], org_id)
+                else withhold(r, ("eligible", "overridden", "last_reason"))
+                for r in rows
+            ],
+        }
 
     @router.get("/honours", summary="光荣榜 the roll of honour of a scope, per year (A6, H4)")
     def roll_of_honour(

@@ -7,11 +7,12 @@ from typing import Literal
 from fastapi import APIRouter
 
 from shared.api import Caller, CallerScope
+from shared.auth import require_sees
 from shared.service import ServiceRuntime
 
 from ..application import EvaluationsApp
 from ..domain import CONTESTS
-from ..queries import contest_ranking
+from ..queries import contest_ranking, org_windows
 from .schemas import ContestScore, Disclosure, RegisterWindow
 
 
@@ -28,6 +29,12 @@ def router(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             "name": w.name,
             "page": f"/evaluations/windows/{w.window_id}",
         }
+
+    @router.get("/orgs/{org_id}/windows", summary="an org's service windows (E1)")
+    def windows_of(org_id: str, who: Caller) -> dict:
+        require_sees(who, rt.directory.position(org_id))
+        rows = org_windows(rt.db, org_id)
+        return {"org_id": org_id, "items": [r | {"page": f"/evaluations/windows/{r['window_id']}"} for r in rows]}
 
     @router.post("/windows/{window_id}/disclosures", status_code=201, summary="三亮 a dated disclosure (E2)")
     def disclose(window_id: str, body: Disclosure, who: Caller) -> dict:

@@ -7,9 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from shared.api import Caller
+from shared.auth import require_sees
 from shared.service import ServiceRuntime
 
 from ..application import GradingApp
+from ..queries import mass_result
 from .schemas import (
     Acceptance,
     Correction,
@@ -42,6 +44,20 @@ def router(rt: ServiceRuntime[GradingApp]) -> APIRouter:
         )
         return cycle_view(cycle)
 
+    @router.get("/cycles", summary="the cycles the caller may read (H4), newest first, with their schemes' versions")
+    def list_cycles(who: Caller) -> dict:
+        return {
+            "items": [cycle_view(c) | {"overrides": app.overrides_seen_by(who, c)} for c in app.cycles_seen_by(who)]
+        }
+
+    @router.get(
+        "/cycles/{cycle_id}/orgs", summary="分类定级 queue: the covered orgs the caller sees, led or guided (H3)"
+    )
+    def queue(cycle_id: UUID, who: Caller) -> dict:
+        cycle = app.cycle(cycle_id)
+        app.require_sees_cycle(who, cycle)
+        return {"cycle_id": str(cycle_id), "items": app.queue(who, cycle)}
+
     @router.get("/cycles/{cycle_id}", summary="one cycle: schemes, ratio rules and its G5 tally")
     def get_cycle(cycle_id: UUID, who: Caller) -> dict:
         cycle = app.cycle(cycle_id)
@@ -52,9 +68,15 @@ def router(rt: ServiceRuntime[GradingApp]) -> APIRouter:
     def override(cycle_id: UUID, body: Override, who: Caller) -> dict:
         return cycle_view(app.record_override(who, cycle_id, body.org_id, body.grade, body.reason))
 
+    @router.get("/orgs/{org_id}/cycles", summary="the cycles an org is graded in, with its scheme (自评, G2, G3)")
+    def org_cycles(org_id: str, who: Caller) -> dict:
+        require_sees(who, rt.directory.position(org_id))
+        return {"org_id": org_id, "items": app.cycles_covering(org_id)}
+
     @router.get(base, summary="one org's grading in a cycle (write model: read-your-writes)")
     def get_grading(cycle_id: UUID, org_id: str, who: Caller) -> dict:
-        return grading_view(app.visible_grading(who, cycle_id, org_id))
+        grading = app.visible_grading(who, cycle_id, org_id)
+        return grading_view(grading) | {"mass": mass_result(rt.db, org_id, grading.year)}
 
     @router.post(
         f"{base}/self-assessment", summary="自评 by the org's secretary, points per sub-item with evidence (G3)"

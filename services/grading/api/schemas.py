@@ -11,6 +11,7 @@ from pydantic import Field
 from shared.api import MAX_TEXT, Command
 
 from ..domain import GradingCycle, OrgGrading
+from ..scheme import bottom_needed, top_limit
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 
@@ -104,6 +105,10 @@ def cycle_view(c: GradingCycle) -> dict:
             for d, s in c.schemes.items()
         },
         "tally": {"top": top, "bottom": bottom, "determined": determined},
+        "limits": {  # G5 in numbers: at most top_limit on the top rung, at least bottom_needed on the bottom one
+            "top_limit": top_limit(c.ratio, c.orgs_in_scope),
+            "bottom_needed": bottom_needed(c.ratio, c.orgs_in_scope),
+        },
         "version": c.version,
     }
 
@@ -117,6 +122,7 @@ def grading_view(g: OrgGrading) -> dict:
         "scheme_hash": g.scheme_hash,
         "state": g.state,
         "self_points": g.self_points,
+        "evidence": g.evidence,
         "superior_points": g.superior_points,
         "grade": g.grade,
         "rank": g.rank,

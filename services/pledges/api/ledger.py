@@ -11,7 +11,7 @@ from shared.auth import require_sees
 from shared.service import ServiceRuntime
 
 from ..application import PledgesApp
-from ..queries import ledger_rows
+from ..queries import fulfilment, ledger_rows
 
 
 def ledger_filters(
@@ -53,5 +53,13 @@ def router(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
     def scope_ledger(who: Caller, scope: CallerScope, filters: Filters) -> dict:
         where, params = scope.sql_filter()
         return app.ledger_as_seen_by(who, ledger_rows(rt.db, where, params, today=app.today().isoformat(), **filters))
+
+    @router.get("/reports/fulfilment", summary="践诺率 and 督促率 of a scope's ledger (P4; the officers' dashboards)")
+    def fulfilment_report(who: Caller, scope: CallerScope, year: YearFilter = None) -> dict:
+        where, params = scope.sql_filter()
+        today = app.today().isoformat()
+        return {"scope": str(scope), "year": year, "today": today} | fulfilment(
+            rt.db, where, params, year=year, today=today
+        )
 
     return router
