@@ -62,6 +62,7 @@ async def environment(store: str, **overrides) -> AsyncIterator[Env]:
     nats = EmbeddedNats(tmp / "nats").start()
     settings = Settings(
         var_dir=tmp / "var",
+        dev_mode=True,  # the development audit and JWT keys
         store=store,
         postgres_dsn=pg.dsn if pg else "",
         nats_url=nats.url,

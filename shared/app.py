@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .api import Caller
 from .asyncapi_page import add_asyncapi
+from .directory.api import directory_routes
 from .docs import add_docs
 from .errors import Problem, validation_problem
 from .feed import feed_response
@@ -69,6 +70,9 @@ def create_app(
         finally:
             for rt in reversed(runtimes):
                 await rt.stop()
+            if getattr(app.state, "people", None) is not None:  # the people book (shared.directory.people)
+                app.state.people.close()
+                app.state.people = None
 
     app = FastAPI(
         title="cxzy 创先争优",
@@ -118,6 +122,10 @@ def create_app(
             app.include_router(rt.spec.routes(rt), prefix=f"/api/{rt.name}", tags=[f"{rt.name} {rt.spec.title}"])
         if rt.spec.pages:
             app.include_router(rt.spec.pages(rt), prefix=f"/{rt.name}", include_in_schema=False)
+
+    replicas = [rt for rt in runtimes if rt.spec.replicate_directory]
+    if replicas:  # the directory's queries, answered from one replica (every replica holds the same directory)
+        app.include_router(directory_routes(replicas[0]), prefix="/api/directory", tags=["directory 组织目录"])
 
     for add in mounts:
         add(app)

@@ -6,7 +6,8 @@ cxzy directory import FILE       import master data; changes become directory ev
 cxzy tail --scope local:13/1301  live events of a scope (--from-start for history)
 cxzy token issue --role … --scope …
 cxzy replay SERVICE [PROJECTION] rebuild read models from sequence 1
-cxzy verify SERVICE              check the hash chain of a service's stream
+cxzy verify SERVICE              check the hash chain and checkpoints of a service's stream
+cxzy audit keygen|checkpoint|witness|export|verify|reconcile|verify-stream   auditors (docs/AUDITORS.md)
 cxzy deploy nats-auth --directory FILE   NATS users and permissions per scope
 cxzy deploy nats-consumers       pre-create the scoped readers' durable consumers
 cxzy settings                    the configuration table
@@ -79,7 +80,7 @@ def cmd_up(args, settings: Settings) -> None:
     server = EmbeddedNats(settings.var_dir / "nats", port=settings.embedded_nats_port).start()
     print(f"nats-server (JetStream) on {server.url}, store {server.store_dir}", flush=True)
     try:
-        settings = settings.model_copy(update={"nats_url": server.url})
+        settings = settings.model_copy(update={"nats_url": server.url, "dev_mode": True})  # the development keys
         names = ["directory", *(n.strip() for n in settings.services.split(",") if n.strip())]
         runtimes = [_runtime(n, settings) for n in names]
         directory_rt = runtimes[0]
@@ -164,6 +165,9 @@ def cmd_serve(args, settings: Settings) -> None:
     jobs under leases; several may run, one holds each duty) or ``all`` (one process does everything)."""
     import uvicorn
 
+    from .audit_keys import refuse_development_keys
+
+    refuse_development_keys(settings)
     if args.role == "worker":
         from .service import work
 
@@ -325,6 +329,12 @@ def cmd_verify(args, settings: Settings) -> None:
         sys.exit(1)
 
 
+def cmd_audit(args, settings: Settings) -> None:
+    from .audit_cli import run
+
+    run(args, settings)
+
+
 def _all_specs():
     from services import EVENT_SOURCES, spec
 
@@ -440,6 +450,9 @@ def main(argv: list[str] | None = None) -> None:
     verify = sub.add_parser("verify", help="verify a service's hash chain")
     verify.add_argument("service")
     verify.set_defaults(fn=cmd_verify)
+    from .audit_cli import add_commands as audit_commands
+
+    audit_commands(sub, cmd_audit)
     deploy = sub.add_parser("deploy").add_subparsers(dest="sub", required=True)
     nauth = deploy.add_parser("nats-auth", help="generate NATS users/permissions from the directory")
     nauth.add_argument("--directory", required=True, help="the directory file (JSON or orgs CSV)")

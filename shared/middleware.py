@@ -19,6 +19,7 @@ from .errors import Problem, invalid
 from .logging import bind_correlation, correlation_id, exception_info, log
 
 MAX_BODY = 1 << 20
+UPLOAD_BODY = 26 << 20  # a workspace form with files: 5 evidence files of at most 5 MiB each (workspace/files.py)
 PROBLEM = "application/problem+json"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 JSON_NUL = re.compile(rb"(\\+)u0000")  # a NUL escape unless its backslash is itself escaped (odd count)
@@ -69,8 +70,14 @@ class ClientLeft(Exception):
     pass
 
 
-async def read_body(receive: Receive) -> bytes | None:
-    """The whole body, or None past MAX_BODY (a chunked body announces no length)."""
+def is_upload(scope: Scope, content_type: bytes) -> bool:
+    """A workspace form carrying files: a larger limit, and its parts may hold NUL bytes (PNG, PDF …); the
+    workspace checks each file itself (workspace/files.py) and its text fields reach the API as JSON, screened."""
+    return scope["path"].startswith("/ws/") and content_type.startswith(b"multipart/form-data")
+
+
+async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes | None:
+    """The whole body, or None past ``limit`` (a chunked body announces no length)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -79,7 +86,7 @@ async def read_body(receive: Receive) -> bytes | None:
             raise ClientLeft  # mid-body: no request to handle, nobody to answer
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -101,17 +108,19 @@ def replaying(body: bytes, receive: Receive) -> Receive:
 
 async def screen(scope: Scope, headers: dict[bytes, bytes], receive: Receive) -> tuple[Problem | None, Receive]:
     """What to refuse the request for, if anything, and how the app reads the body (read here once)."""
-    length = headers.get(b"content-length", b"")
-    if length.isdigit() and int(length) > MAX_BODY:
+    length, content_type = headers.get(b"content-length", b""), headers.get(b"content-type", b"")
+    upload = is_upload(scope, content_type)
+    limit = UPLOAD_BODY if upload else MAX_BODY
+    if length.isdigit() and int(length) > limit:
         return TooLarge(), receive
     if nul_in_target(scope):
         return nul_refused(), receive
     if scope["method"] not in BODY_METHODS:
         return None, receive
-    body = await read_body(receive)
+    body = await read_body(receive, limit)
     if body is None:
         return TooLarge(), receive
-    if nul_in_body(body, headers.get(b"content-type", b"")):
+    if not upload and nul_in_body(body, content_type):
         return nul_refused(), receive
     return None, replaying(body, receive)
 

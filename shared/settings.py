@@ -102,9 +102,15 @@ class Settings(BaseSettings):
     audit_every: int = Field(
         1000, description="Events per signed audit checkpoint (Merkle root) on cxzy.audit.<service>"
     )
-    audit_signing_key: str = Field(
-        "6378757a792d6465762d61756469742d7369676e696e672d6b65792d30303030",
-        description="Ed25519 private key seed (64 hex chars) that signs audit checkpoints; change it in production",
+    audit_key_file: Path | None = Field(
+        None,
+        description="The private key file (`cxzy audit keygen`) that signs the audit checkpoints (C2SP signed "
+        "notes); unset = the development key, refused outside development mode",
+    )
+    dev_mode: bool = Field(
+        False,
+        description="Development mode: allow the development audit and JWT keys (`cxzy up` and the tests set it; "
+        "`cxzy serve` refuses to start with them otherwise)",
     )
     rate_limits: str = Field(
         ",".join(f"{name}={n}/{w:g}" for name, (n, w) in RATE_LIMITS.items()),

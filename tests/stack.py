@@ -74,6 +74,7 @@ class Stack:
             scheduler_interval_s=3600,
             relay_poll_s=0.05,
             http_port=free_port(),
+            dev_mode=True,  # the development audit and JWT keys (issue 12)
             **overrides,
         )
         self.runtimes: dict[str, ServiceRuntime] = {}

@@ -15,20 +15,33 @@ import pytest
 from playwright.async_api import async_playwright
 
 from .awards.foreign import Foreign
-from .awards.helpers import GRANT, ORG_TITLE, PUBLICITY, RECOMMENDING, TODAY, admin, at, campaign_body, climb, post
+from .awards.helpers import (
+    GRANT,
+    MEMBER_TITLE,
+    ORG_TITLE,
+    PUBLICITY,
+    RECOMMENDING,
+    TODAY,
+    admin,
+    at,
+    campaign_body,
+    climb,
+    post,
+)
 from .browser import CHROMIUM, PHONE
 from .stack import Stack
 
 DISTRICT, CITY = "local:13/1301/130102", "local:13/1301"
 AWAITING_GRANT = dt.date(2026, 6, 24)
 VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-width, initial-scale=1">')
+MEMBER_ID = re.compile(r"\bM\d+\b")  # a member's id: the public reads names, never ids (issue 13)
 RULE_CODE = re.compile(r"[（(][^（()）]*\b[PEGAHB]\d{1,2}\b[^（()）]*[)）]")
 SCREENSHOT = Path("/tmp/cxzy-publicity-phone.png")
 
 
 @pytest.fixture
 async def public(tmp_path, store):
-    s = await Stack(tmp_path, store, services=("evaluations", "awards")).start()
+    s = await Stack(tmp_path, store, services=("pledges", "evaluations", "awards")).start()
     yield s
     await s.stop()
 
@@ -50,6 +63,90 @@ async def shortlisted_campaign(stack) -> str:
     )
     assert (await climb(stack, n["nomination_id"], [DISTRICT, city]))["state"] == "shortlisted"
     return cid
+
+
+async def public_pledge(stack, member: str, channel: str) -> None:
+    """A pledge of ``member`` of VIL1, approved and publicised on ``channel`` by the secretary (P4, P5)."""
+    body = {
+        "org_id": "VIL1",
+        "pledger_kind": "individual",
+        "member_ids": [member],
+        "kind": "annual",
+        "items": [{"text": f"每周走访群众（{channel}）", "tags": ["带头服务群众"]}],
+    }
+    r = await stack.http.post("/api/pledges/pledges", json=body, headers=stack.member(member, "VIL1"))
+    assert r.status_code == 201, r.text
+    for step, data in (("approve", None), ("publicise", {"channel": channel})):
+        done = await stack.http.post(
+            f"/api/pledges/pledges/{r.json()['pledge_id']}/{step}", json=data, headers=stack.secretary("VIL1")
+        )
+        assert done.status_code == 200, done.text
+
+
+async def test_public_pages_show_names_and_issuing_units_never_ids(public):
+    """Issue 13: the masses read names (the people book) and issuing units, not "党员 M1" or "M10"."""
+    http = public.http
+    # the window page: its org as the unit, 三比 targets by name; the rating form names what is rated
+    window = {"window_id": "WIN1-A", "org_id": "WIN1", "name": "政务服务中心一号窗口"}
+    sec = public.secretary("WIN1")
+    assert (await http.post("/api/evaluations/windows", json=window, headers=sec)).is_success
+    for target in ("M10", "WIN1-A"):
+        score = {"contest": "skill", "label": "2026-Q1", "target": target, "score": 90}
+        assert (await http.post("/api/evaluations/windows/WIN1-A/contests", json=score, headers=sec)).is_success
+    today = public["evaluations"].app.today()
+    mass_round = {
+        "subject_type": "window",
+        "subject_id": "WIN1-A",
+        "purpose": "window",
+        "year": today.year,
+        "modes": {"mass": 1},
+        "start": today.isoformat(),
+        "end": (today + dt.timedelta(days=7)).isoformat(),
+        "min_participation": 0.5,
+        "eligible": 3,
+        "publish": True,
+    }
+    r = await http.post("/api/evaluations/rounds", json=mass_round, headers=sec)
+    assert r.status_code == 201, r.text
+    link = (await http.get(f"/api/evaluations/rounds/{r.json()['round_id']}/link", headers=sec)).json()["path"]
+    # the secretary of VIL1 publicises two pledges: one on the 网络平台, one on the 公示栏 only
+    await public_pledge(public, "M1", "网络平台")
+    await public_pledge(public, "M2", "公示栏")
+    await public.settle()
+    shown = assert_public(await http.get("/evaluations/windows/WIN1-A"))
+    assert "所属单位：政务窗口党支部" in shown and ">吴丽<" in shown and not MEMBER_ID.search(shown)
+    form = assert_public(await http.get(link))
+    assert '评议对象：<span id="subject">政务服务中心一号窗口（政务窗口党支部）' in form
+
+    pledges = assert_public(await http.get("/pledges/public"))
+    assert "一村党支部" in pledges and "张伟" in pledges and "每周走访群众（网络平台）" in pledges
+    assert "李娜" not in pledges and "公示栏" not in pledges and not MEMBER_ID.search(pledges)
+    assert "/pledges/public" in (await http.get("/")).text and "/awards/honours" in (await http.get("/")).text
+
+    # 公示 and 光荣榜: a member by her name and org, the campaign's opener as the issuing unit
+    at(public, TODAY)
+    await Foreign(public).graded("VIL1", 2026, "先进")
+    await public.settle()
+    city = admin(public, CITY)
+    titles = [{"name": ORG_TITLE, "quota": 1}, {"name": MEMBER_TITLE, "quota": 1}]
+    cid = (await post(public, "/campaigns", campaign_body("P1301", CITY, titles), city, 201))["campaign_id"]
+    override = {"title": MEMBER_TITLE, "nominee_type": "member", "nominee_id": "M1", "reason": "事迹突出，特批"}
+    await post(public, f"/campaigns/{cid}/overrides", override, city, 201)
+    for kind, nominee, title in (("org", "VIL1", ORG_TITLE), ("member", "M1", MEMBER_TITLE)):
+        body = {"title": title, "nominee_type": kind, "nominee_id": nominee, "deeds": "带领群众共同致富"}
+        n = await post(public, f"/campaigns/{cid}/nominations", body, public.secretary("VIL1"), 201)
+        assert (await climb(public, n["nomination_id"], [DISTRICT, city]))["state"] == "shortlisted"
+    at(public, PUBLICITY)
+    during = assert_public(await http.get(f"/awards/campaigns/{cid}/publicity"))
+    assert "张伟（一村党支部）" in during and '表彰单位：<strong id="issuer">市委' in during
+    assert not MEMBER_ID.search(during)
+    assert "暂无表彰" in assert_public(await http.get("/awards/honours"))
+    at(public, GRANT)
+    await post(public, f"/campaigns/{cid}/grant", None, city)
+    await public.settle()
+    honours = assert_public(await http.get("/awards/honours"))
+    assert "张伟（一村党支部）" in honours and f"荣获「{MEMBER_TITLE}」称号" in honours and "表彰单位：市委" in honours
+    assert honours.count('class="honour"') == 2 and not MEMBER_ID.search(honours)
 
 
 def assert_public(page, status: int = 200) -> str:

@@ -84,6 +84,7 @@ class AccountBook:
         self.directory = directory
         self.db = db or Database(settings, "workspace")
         self.db.script(ACCOUNTS_DDL)
+        self._people = None
 
     # — accounts —
     def add(
@@ -132,14 +133,21 @@ class AccountBook:
             tx.upsert("ws_accounts", row, ("username",))
         return account
 
-    def _checked(self, username, role, org, member_id, hierarchy, scopes, display_name) -> Account:
+    @property
+    def people(self):
+        """The directory's people book (names), opened once."""
         from shared.directory.people import PeopleBook
 
+        if self._people is None:
+            self._people = PeopleBook(self.settings)
+        return self._people
+
+    def _checked(self, username, role, org, member_id, hierarchy, scopes, display_name) -> Account:
         if role == "member":
             if not member_id:
                 raise _refused("account-member", "党员账号须指定党员编号 --member", "a member account needs --member")
             member = self._member(member_id)
-            name = PeopleBook(self.settings).name(member_id) or member_id
+            name = self.people.name(member_id) or member_id
             return Account(username, role, display_name or name, org=member.org_id, member_id=member_id)
         if role == "secretary":
             if not org:

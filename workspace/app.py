@@ -8,8 +8,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from shared.directory.people import PeopleBook
-
 from . import branch_life, console, dashboard, directory, feed, member, messages, routes, secretary, sso
 from .accounts import AccountBook
 from .web import LoginRequired, Refused, render
@@ -31,7 +29,7 @@ def mount(app: FastAPI) -> None:
         raise RuntimeError("the workspace needs an app hosting at least one service with a directory replica")
     app.state.directory = readers[0].directory
     app.state.accounts = AccountBook(settings, app.state.directory)
-    app.state.people = PeopleBook(settings)
+    app.state.people = app.state.accounts.people
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired):

@@ -1,8 +1,9 @@
 """The public 公示 page (A5): the candidates of a campaign, and a form anyone may use to object.
 
 Mounted at ``/awards/…``; no token needed. Only what publicity requires is shown: the title, the nominee
-(an org's name, a member's id and org) and the deeds 主要事迹 — and only from the first day of the publicity
-period; after the grant the page shows who was honoured. Objectors stay anonymous. Whatever goes wrong is a
+(an org's name, a member's name — from the directory's people book, never an id — and org) and the deeds 主要事迹 — and only from the first day of the publicity
+period; after the grant the page shows who was honoured, and the public 光荣榜 (``/awards/honours``, A6) lists
+every honour granted and not revoked, with the issuing unit 表彰单位. Objectors stay anonymous. Whatever goes wrong is a
 page people can read (shared.pages), never problem+json.
 """
 
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.api import MAX_TEXT
+from shared.directory.people import app_people, public_name
 from shared.errors import Problem, invalid, not_found, public_titles
 from shared.pages import problem_page
 from shared.ratelimit import limiter_for
@@ -25,7 +27,6 @@ from shared.service import ServiceRuntime
 from .application import AwardsApp
 from .campaign import Campaign
 from .domain import PHASES
-from .nomination import Nomination
 from .queries import in_publicity
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape())
@@ -36,8 +37,18 @@ UNKNOWN_CAMPAIGN = (
 )
 
 
-def nominee_label(rt: ServiceRuntime[AwardsApp], n: Nomination) -> str:
-    return rt.app.nominee_name(n.nominee_type, n.nominee_id, n.org_id)
+def org_name(rt: ServiceRuntime[AwardsApp], org_id: str) -> str:
+    try:
+        return rt.directory.org(org_id).name
+    except Problem:  # an org the replica does not know (yet)
+        return "党组织"
+
+
+def nominee_label(rt: ServiceRuntime[AwardsApp], nominee_type: str, nominee_id: str, org_id: str, names: dict) -> str:
+    """An org by its name; a member by her name and org: 张伟（一村党支部）."""
+    if nominee_type == "org":
+        return org_name(rt, org_id)
+    return f"{public_name(nominee_id, names)}（{org_name(rt, org_id)}）"
 
 
 def timetable_notice(campaign: Campaign, phase: str) -> tuple[str, str]:
@@ -67,6 +78,11 @@ def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
     router = APIRouter()
     limiter = limiter_for(rt, "objection")  # A5: anyone may object, nobody may flood (per address)
 
+    def labels(request: Request, rows: list[tuple[str, str, str]]) -> list[str]:
+        """The public names of ``(nominee_type, nominee_id, org_id)`` nominees."""
+        names = app_people(request.app).names({i for kind, i, _ in rows if kind == "member"})
+        return [nominee_label(rt, kind, i, org, names) for kind, i, org in rows]
+
     def load(campaign_id: str) -> Campaign:
         """The campaign of a public link; a mistyped or unknown one is a 404 people can read."""
         try:
@@ -74,11 +90,15 @@ def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
         except (ValueError, Problem):
             raise not_found(*UNKNOWN_CAMPAIGN) from None
 
-    def render(campaign: Campaign, message: str = "", error: bool = False, status: int = 200) -> HTMLResponse:
+    def render(
+        request: Request, campaign: Campaign, message: str = "", error: bool = False, status: int = 200
+    ) -> HTMLResponse:
         phase = campaign.phase(app.today())
         shows = {"publicity": "shortlisted", "awaiting_grant": "shortlisted", "granted": "granted"}.get(phase)
         nominations = [app.nomination(i) for i in campaign.candidates()] if shows else []
         notice_zh, notice_en = timetable_notice(campaign, phase)
+        listed = [n for n in nominations if n.state == shows]
+        nominees = labels(request, [(n.nominee_type, n.nominee_id, n.org_id) for n in listed])
         html = TEMPLATES.get_template("publicity.html").render(
             campaign=campaign,
             phase=phase,
@@ -92,10 +112,10 @@ def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
             message=message,
             error=error,
             action=f"/awards/campaigns/{campaign.id}/publicity",
+            issuer=org_name(rt, campaign.opener_org_id),
             listed=[
-                {"nomination_id": str(n.id), "title": n.title, "nominee": nominee_label(rt, n), "deeds": n.deeds}
-                for n in nominations
-                if n.state == shows
+                {"nomination_id": str(n.id), "title": n.title, "nominee": nominee, "deeds": n.deeds}
+                for n, nominee in zip(listed, nominees, strict=True)
             ],
         )
         return HTMLResponse(html, status_code=status)
@@ -105,10 +125,25 @@ def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
         listed = in_publicity(rt.db, app.today().isoformat())
         return HTMLResponse(TEMPLATES.get_template("index.html").render(campaigns=listed))
 
+    @router.get("/honours", response_class=HTMLResponse)
+    def roll_of_honour(request: Request) -> HTMLResponse:
+        """光荣榜 (A6): every honour granted and not revoked, newest first, with its issuing unit."""
+        rows = rt.db.query(
+            "SELECT h.title, h.nominee_type, h.nominee_id, h.org_id, h.year, h.granted_on, h.campaign_name, "
+            "c.opener_org_id FROM aw_honours h JOIN aw_campaigns c ON c.campaign_id = h.campaign_id "
+            "WHERE h.revoked_on IS NULL ORDER BY h.year DESC, h.granted_on DESC, h.title, h.nominee_id LIMIT 1000"
+        )
+        nominees = labels(request, [(r["nominee_type"], r["nominee_id"], r["org_id"]) for r in rows])
+        honours = [
+            {**r, "nominee": nominee, "issuer": org_name(rt, r["opener_org_id"])}
+            for r, nominee in zip(rows, nominees, strict=True)
+        ]
+        return HTMLResponse(TEMPLATES.get_template("honours.html").render(honours=honours))
+
     @router.get("/campaigns/{campaign_id}/publicity", response_class=HTMLResponse)
-    def publicity(campaign_id: str) -> HTMLResponse:
+    def publicity(request: Request, campaign_id: str) -> HTMLResponse:
         try:
-            return render(load(campaign_id))
+            return render(request, load(campaign_id))
         except Problem as problem:
             return problem_page(problem, back="/awards/publicity")
 
@@ -134,8 +169,9 @@ def pages(rt: ServiceRuntime[AwardsApp]) -> APIRouter:
             app.raise_objection(UUID(nomination_id), text.strip())
         except Problem as problem:
             zh, en = public_titles(problem)
-            return render(campaign, f"{zh} / {en}", error=True, status=problem.status)
+            return render(request, campaign, f"{zh} / {en}", error=True, status=problem.status)
         return render(
+            request,
             campaign,
             "异议已收到，将在表彰前处理。/ Objection received; it will be resolved before the grant.",
             status=201,

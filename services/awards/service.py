@@ -18,5 +18,8 @@ SPEC = ServiceSpec(
     routes=routes,
     notices=notice_rules,
     pages=pages,
-    public_pages=(("/publicity", "拟表彰对象公示 Award candidates in publicity"),),
+    public_pages=(
+        ("/publicity", "拟表彰对象公示 Award candidates in publicity"),
+        ("/honours", "光荣榜 Roll of honour"),
+    ),
 )

@@ -152,7 +152,7 @@ class EvaluationsApp(ServiceApplication):
             )
         subjects = self.subject_members(r)
         if mode == "self":
-            if subjects and actor.role == "member" and actor.sub in subjects:
+            if actor.role == "member" and "self" in self.member_modes(actor.sub, r):
                 return
             if not subjects and actor.role == "secretary" and actor.org == r.org_id:  # an org, a window, an org pledge
                 return
@@ -162,8 +162,7 @@ class EvaluationsApp(ServiceApplication):
                 "only the subject rates itself (个人自评); rate in another mode",
             )
         if mode == "peer":
-            fellows = {m.member_id for m in self.directory.members_of(r.org_id)}
-            if actor.role == "member" and actor.sub in fellows and actor.sub not in subjects:
+            if actor.role == "member" and "peer" in self.member_modes(actor.sub, r):
                 return
             raise forbidden(
                 actor,
@@ -180,6 +179,29 @@ class EvaluationsApp(ServiceApplication):
             f"领导点评只能由 {r.org_id} 的党组织书记或上级党组织作出，请选择其他评议方式",
             f"the leader's comment (领导点评) is given by the secretary of {r.org_id} or a superior",
         )
+
+    def member_modes(self, member_id: str, r: EvaluationRound, fellows: set[str] | None = None) -> list[str]:
+        """How a member may rate a round with an account (P7, E4): 自评 their own round (or their pledge's),
+        互评 a fellow member's of the round's org; nothing otherwise (mass only anonymously, E5)."""
+        if member_id in self.subject_members(r):
+            return ["self"]
+        if fellows is None:
+            fellows = {m.member_id for m in self.directory.members_of(r.org_id)}
+        return ["peer"] if member_id in fellows else []
+
+    def to_rate(self, member_id: str, org_id: str, round_ids: list[str]) -> list[tuple[EvaluationRound, str, bool]]:
+        """待我评议: of the org's rounds listed open, those open today (write model) with each mode the member
+        rates them in and whether the member already did (E5: one vote per mode)."""
+        today, fellows = self.today(), {m.member_id for m in self.directory.members_of(org_id)}
+        found = []
+        for round_id in round_ids:
+            r = self.round(UUID(round_id))
+            if r.state != "open" or not dt.date.fromisoformat(r.start) <= today <= dt.date.fromisoformat(r.end):
+                continue
+            for mode in self.member_modes(member_id, r, fellows):
+                if mode in r.modes:
+                    found.append((r, mode, member_id in r.raters.get(mode, [])))
+        return found
 
     def subject_members(self, r: EvaluationRound) -> list[str]:
         return self.members_evaluated(r.subject_type, r.subject_id)

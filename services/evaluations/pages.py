@@ -1,5 +1,7 @@
 """Server-rendered pages (mounted at ``/evaluations``): a window's public page with its 三亮 (E2), 三比
-(E3) and published results, and the mobile rating form service users reach through the QR link (E5)."""
+(E3) and published results, and the mobile rating form service users reach through the QR link (E5).
+People are named as the public reads them: a member by her name (the directory's people book, never an id),
+the window by its name and its org as the issuing unit."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from shared.directory.people import app_people, public_name
 from shared.errors import Problem, broken_rule, invalid, not_found
 from shared.pages import message_page, problem_page
 from shared.ratelimit import limiter_for
@@ -37,8 +40,25 @@ def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
     forms = limiter_for(rt, "ballot")  # per client address: see ballots.py for the policy
     votes = limiter_for(rt, "vote")  # per device
 
+    def org_name(org_id: str) -> str:
+        try:
+            return rt.directory.org(org_id).name
+        except Problem:  # an org the replica does not know (yet)
+            return "党组织"
+
+    def subject_name(request: Request, subject_type: str, subject_id: str) -> str:
+        """What the rating form says is rated: the window's or org's name, or the member's."""
+        if subject_type == "window":
+            w = rt.db.one("SELECT name, org_id FROM ev_windows WHERE window_id = ?", [subject_id])
+            return f"{w['name']}（{org_name(w['org_id'])}）" if w else "服务窗口"
+        if subject_type == "member":
+            return public_name(subject_id, app_people(request.app).names([subject_id]))
+        if subject_type == "org":
+            return org_name(subject_id)
+        return "党员承诺"
+
     @router.get("/windows/{window_id}", response_class=HTMLResponse)
-    def window_page(window_id: str) -> HTMLResponse:
+    def window_page(window_id: str, request: Request) -> HTMLResponse:
         w = rt.db.one("SELECT * FROM ev_windows WHERE window_id = ?", [window_id])
         if w is None:
             return problem_page(
@@ -70,9 +90,13 @@ def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             "ORDER BY label DESC, contest, score DESC",
             [window_id],
         )
+        names = app_people(request.app).names({s["target_id"] for s in scores if s["target_id"] != window_id})
+        for s in scores:  # 三比 targets the window itself or one of its members (E3)
+            s["target"] = w["name"] if s["target_id"] == window_id else public_name(s["target_id"], names)
         return render(
             "window.html",
             window=w,
+            issuer=org_name(w["org_id"]),
             shows=SHOWS,
             contests=CONTESTS,
             links=links,
@@ -116,7 +140,7 @@ def pages(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             token=token,
             ballot=ballot,
             scale=list(r.scale),
-            subject_id=r.subject_id,
+            subject=subject_name(request, r.subject_type, r.subject_id),
             end=r.end,
             max_comment=MAX_COMMENT,
         )

@@ -7,6 +7,7 @@ from .application import PledgesApp
 from .contract import CONTRACT
 from .jobs import remind_overdue
 from .notices import rules as notice_rules
+from .pages import pages
 from .projections import EvaluationResults, Ledger
 
 SPEC = ServiceSpec(
@@ -16,5 +17,7 @@ SPEC = ServiceSpec(
     projections=lambda: [Ledger(), EvaluationResults()],
     routes=routes,
     notices=notice_rules,
+    pages=pages,
+    public_pages=(("/public", "党员承诺公开 Pledges made public"),),
     jobs=[remind_overdue],
 )

@@ -9,6 +9,7 @@ one table; the event history, which never held it, stays verifiable.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ..db import Database
 from ..settings import Settings
@@ -69,3 +70,16 @@ def shown(member_id: str, names: dict[str, str]) -> str:
     """How a page names a member: 张三 (M000033), or the id alone when no name is known (erased)."""
     name = names.get(member_id)
     return f"{name}（{member_id}）" if name else member_id
+
+
+def public_name(member_id: str, names: dict[str, str]) -> str:
+    """How a public page names a member: the name alone (no id); 一名党员 when none is known (erased)."""
+    return names.get(member_id) or "一名党员"
+
+
+def app_people(app: Any) -> PeopleBook:
+    """The one people book of an app (``app.state.people``; the workspace shares it), opened on first use and
+    closed with the app (shared.app). Any service's process reads names here, the directory's store."""
+    if getattr(app.state, "people", None) is None:
+        app.state.people = PeopleBook(app.state.settings)
+    return app.state.people

@@ -72,7 +72,7 @@ async def test_a5_a6_a7_publicity_objections_grant_revoke_roll_and_exemplars(awa
     for shown in (
         "一村党支部",
         "银行桥西支行党支部",
-        "党员 M1",
+        "张伟（一村党支部）",  # a member by her name (the people book), never an id
         "VIL1 带领群众共同致富",
         "公示",
         "Publicity",

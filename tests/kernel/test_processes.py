@@ -18,7 +18,7 @@ import sys, time
 from pathlib import Path
 from shared.processes import serve
 from shared.settings import Settings
-settings = Settings(var_dir=Path(sys.argv[1]), nats_url=sys.argv[2])
+settings = Settings(var_dir=Path(sys.argv[1]), nats_url=sys.argv[2], dev_mode=True)
 worker = serve("pledges", settings, Path(sys.argv[1]) / "worker.log", "--role", "worker")
 print(worker.pid, flush=True)
 time.sleep(120)
@@ -40,7 +40,12 @@ def test_a_worker_dies_when_the_process_that_started_it_is_killed(tmp_path):
             [sys.executable, "-c", SPAWNER, str(tmp_path), nats.url], stdout=subprocess.PIPE, text=True
         )
         worker = int(parent.stdout.readline())
-        assert alive(worker)
+        log = tmp_path / "worker.log"
+        for _ in range(300):  # started for real (not refused at start): its duties are running
+            if log.exists() and '"started"' in log.read_text():
+                break
+            time.sleep(0.05)
+        assert alive(worker), log.read_text() if log.exists() else "no log"
         os.kill(parent.pid, signal.SIGKILL)  # no chance to stop its children
         parent.wait()
         for _ in range(200):

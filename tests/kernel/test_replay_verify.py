@@ -33,9 +33,10 @@ async def test_replay_rebuilds_the_ledger_and_verify_checks_the_chain(stack):
 
 
 async def test_signed_checkpoints_catch_a_rewritten_history(stack):
-    import json
-
-    from shared.merkle import merkle_root
+    """Issue 12: checkpoints are C2SP signed notes of the whole stream's Merkle tree; `cxzy audit verify-stream`
+    (and `cxzy verify`) check each against the stream with the log's public key."""
+    from shared.audit import add_checkpoint_body
+    from shared.audit_note import Checkpoint, Signer
 
     pledges = stack["pledges"]
     for org in ("VIL1", "COM1", "TAXB1"):
@@ -50,14 +51,15 @@ async def test_signed_checkpoints_catch_a_rewritten_history(stack):
     pledges.nudge()
     await stack.settle()
     assert await pledges.auditor.maybe_checkpoint() is None  # fewer than audit_every new events
-    cp = await pledges.auditor.maybe_checkpoint(force=True)
-    assert (cp["first_sequence"], cp["last_sequence"]) == (1, 3)
+    note = await pledges.auditor.maybe_checkpoint(force=True)
+    assert note.startswith(f"{pledges.auditor.origin}\n3\n")
     result = await verify_stream(stack.settings, "pledges")
     assert result["ok"] and result["checkpoints"] == 1
+    assert not (await verify_stream(stack.settings, "pledges", Signer.generate("x.example").verifier))["ok"]
 
-    # a forged checkpoint (right shape, wrong root) is reported; so is one signed by another key
-    js = pledges.js
-    forged = {**cp, "first_sequence": 4, "last_sequence": 4, "root": merkle_root([b"x"]).hex()}
-    await js.publish("cxzy.audit.pledges", json.dumps(forged).encode())
+    # a checkpoint signed by the log key but of another history is reported
+    forged = Checkpoint(pledges.auditor.origin, 2, bytes(32)).text
+    body = add_checkpoint_body(0, [], f"{forged}\n{pledges.auditor.signer.signature_line(forged)}")
+    await pledges.js.publish("cxzy.audit.pledges", body)
     result = await verify_stream(stack.settings, "pledges")
-    assert not result["ok"] and result["reason"] == "checkpoint signature invalid"
+    assert not result["ok"] and result["reason"] == "events differ from the signed checkpoint"

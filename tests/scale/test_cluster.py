@@ -27,7 +27,12 @@ ITEMS = [{"text": "组织党员志愿服务", "tags": ["带头服务群众"]}]
 async def test_kill_the_stream_leader_under_load_nothing_lost_or_duplicated(tmp_path):
     cluster = LocalCluster(tmp_path / "cluster").start()
     settings = Settings(
-        var_dir=tmp_path / "var", nats_url=cluster.url, stream_replicas=3, scheduler_interval_s=3600, relay_poll_s=0.05
+        var_dir=tmp_path / "var",
+        nats_url=cluster.url,
+        stream_replicas=3,
+        scheduler_interval_s=3600,
+        relay_poll_s=0.05,
+        dev_mode=True,  # the development audit and JWT keys
     )
     nc = await connect(settings)
     js = nc.jetstream()

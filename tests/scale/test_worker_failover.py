@@ -38,6 +38,7 @@ async def test_two_workers_one_relay_kill_the_holder_nothing_lost_or_duplicated(
     nats = EmbeddedNats(tmp_path / "nats").start()
     settings = Settings(
         var_dir=tmp_path / "var",
+        dev_mode=True,  # the development audit and JWT keys
         store=store,
         postgres_dsn=pg.dsn if pg else "",
         nats_url=nats.url,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import grading, grading_cycle, grading_reports
+from . import awards, grading, grading_cycle, grading_reports
 
 router = APIRouter()
-for _module in (grading, grading_cycle, grading_reports):
+for _module in (grading, grading_cycle, grading_reports, awards):
     router.include_router(_module.router)

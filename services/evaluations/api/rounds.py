@@ -6,8 +6,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from shared.api import Caller, CallerScope, Paging, YearFilter
-from shared.auth import require_sees
+from shared.api import Caller, CallerScope, Page, Paging, YearFilter
+from shared.auth import forbidden, require_sees
 from shared.errors import invalid
 from shared.service import ServiceRuntime
 
@@ -89,5 +89,22 @@ def router(rt: ServiceRuntime[EvaluationsApp]) -> APIRouter:
             require_sees(who, rt.directory.position(member.org_id))
         rows = queries.member_results(rt.db, member_id)
         return {"member_id": member_id, "items": [app.as_seen_by(who, result_row(r)) for r in rows]}
+
+    @router.get("/members/{member_id}/to-rate", summary="待我评议 the rounds a member can rate today, by mode (P7, E4)")
+    def to_rate(member_id: str, who: Caller) -> dict:
+        if not (who.role == "member" and who.sub == member_id):
+            raise forbidden(
+                who,
+                "只有党员本人可以查看自己的待评议事项，请登录本人的账号",
+                "only the member reads what is open for them to rate",
+            )
+        org_id = rt.directory.member(member_id).org_id
+        _, rows = queries.rounds(rt.db, "org_id = ?", [org_id], {"state": "open"}, Page(limit=500, offset=0))
+        found = app.to_rate(member_id, org_id, [row["round_id"] for row in rows])
+        keys = ("round_id", "org_id", "subject_type", "subject_id", "purpose", "year", "start", "end")
+        return {
+            "member_id": member_id,
+            "items": [{k: round_view(r)[k] for k in keys} | {"mode": mode, "rated": rated} for r, mode, rated in found],
+        }
 
     return router

@@ -12,6 +12,7 @@ from shared.auth import require_sees
 from shared.service import ServiceRuntime
 
 from ..application import PledgesApp
+from ..domain import Pledge
 from .schemas import Progress, Propose, Publicise, Reason, Review, Revise, Summary, pledge_view
 
 
@@ -38,6 +39,16 @@ def router(rt: ServiceRuntime[PledgesApp]) -> APIRouter:
         host = [rt.directory.position(p.host_org)] if p.host_org else []  # listed in the host's ledger too (P6)
         require_sees(who, rt.directory.position(p.org_id), *host)
         return pledge_view(p)
+
+    @router.get("/pledges/{pledge_id}/progress", summary="履诺 the progress reports of one pledge (write model)")
+    def progress_reports(pledge_id: UUID, who: Caller) -> dict:
+        get(pledge_id, who)  # whoever may read the pledge reads its reports (H4)
+        events = app.repository.event_store.get(pledge_id)
+        reports = [e for e in events if isinstance(e, Pledge.ProgressReported)]
+        return {
+            "pledge_id": str(pledge_id),
+            "items": [{"at": e.timestamp.isoformat(), "text": e.text, "evidence": e.evidence} for e in reports],
+        }
 
     @router.post("/pledges/{pledge_id}/approve", summary="审诺 approve into the ledger")
     def approve(pledge_id: UUID, who: Caller) -> dict:
