@@ -28,8 +28,12 @@ def witness_subject(service: str) -> str:
     return audit_subject(service) + ".witness"
 
 
-class Refused(Exception):
-    """The checkpoint is not cosigned; the message says why (the tlog-witness status in brackets)."""
+class NotCosigned(Exception):
+    """The checkpoint is not cosigned; the message says why (the tlog-witness status in brackets), then in Chinese."""
+
+
+def refused(code: int, zh: str, en: str) -> NotCosigned:
+    return NotCosigned(f"[{code}] {en} / 拒绝联署：{zh}")
 
 
 @dataclass
@@ -63,22 +67,36 @@ class Witness:
         self.state = WitnessState.load(state_path)
 
     def add_checkpoint(self, body: bytes) -> Note | None:
-        """The cosigned note (the checkpoint with this witness's line only), None if already cosigned; Refused."""
+        """The cosigned note (the checkpoint with this witness's line only), None if already cosigned; NotCosigned."""
         try:
             old, proof, note_text = parse_add_checkpoint(body)
             cp, _ = open_checkpoint(note_text, self.log_key)
         except (NoteError, ValueError) as exc:
-            raise Refused(f"[403] {exc}") from None
+            raise refused(403, f"检查点签名无效：{exc}", f"{exc}") from None
         if cp.origin != self.origin:
-            raise Refused(f"[404] origin {cp.origin!r} is not {self.origin!r}")
+            raise refused(
+                404, f"检查点来源 {cp.origin} 不是 {self.origin}", f"origin {cp.origin!r} is not {self.origin!r}"
+            )
         if cp.size == self.state.size and cp.root == self.state.root:
             return None
         if old > cp.size:
-            raise Refused(f"[400] old size {old} is larger than the checkpoint's {cp.size}")
+            raise refused(
+                400,
+                f"旧树大小 {old} 大于检查点的 {cp.size}",
+                f"old size {old} is larger than the checkpoint's {cp.size}",
+            )
         if old != self.state.size:
-            raise Refused(f"[409] old size {old}, but the last cosigned checkpoint has {self.state.size}")
+            raise refused(
+                409,
+                f"旧树大小 {old} 与上次联署的检查点 {self.state.size} 不符",
+                f"old size {old}, but the last cosigned checkpoint has {self.state.size}",
+            )
         if not tlog.verify_consistency(old, cp.size, self.state.root, cp.root, proof):
-            raise Refused(f"[422] checkpoint {cp.size} is not consistent with the cosigned {self.state.size}")
+            raise refused(
+                422,
+                f"检查点 {cp.size} 与已联署的 {self.state.size} 不一致（可能分叉），拒绝联署",
+                f"checkpoint {cp.size} is not consistent with the cosigned {self.state.size}",
+            )
         self.state.size, self.state.root = cp.size, cp.root
         self.state.save(self.state_path)
         line = self.signer.signature_line(cp.text)
@@ -90,7 +108,7 @@ class Witness:
         async for seq, data, _ in checkpoint_messages(js, audit_subject(self.service), after=self.state.audit_seq):
             try:
                 note = self.add_checkpoint(data) if not data.startswith(b"{") else None
-            except Refused as exc:
+            except NotCosigned as exc:
                 log("witness").error("checkpoint refused", service=self.service, reason=str(exc))
                 note = None
             self.state.audit_seq = seq

@@ -31,7 +31,12 @@ _BASE_FIELDS = {
 }  # not payload: ce-subject, ce-sequence, ce-time, subject tokens
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # exactly these types (a str Enum is not one)
+
+
 def to_jsonable(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: the relay's hot path
+        return value
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -81,6 +81,73 @@ class Tx:
     def rowcount(self) -> int:
         return int(self._cur.rowcount)
 
+    def flush(self) -> None:
+        """Send what is held back: nothing here (see :class:`BatchTx`)."""
+
+
+_DML = ("INSERT", "UPDATE", "DELETE", "REPLACE")  # what executemany takes (SQLite refuses a SELECT)
+
+
+class BatchTx(Tx):
+    """A projection batch's transaction (``Database.transaction(batch=True)``): statements are sent in order,
+    but consecutive ones with the same SQL go to the driver together, as one ``executemany``. Reading a
+    result (``one``, ``all``, ``rowcount``) first sends what is pending, the statement read alone, so every
+    statement sees the ones before it and a result is that statement's own."""
+
+    def __init__(self, cursor: Any, postgres: bool, sync: Callable[[], None] | None = None):
+        super().__init__(cursor, postgres)
+        self._sync = sync  # PostgreSQL's pipeline: results (a rowcount) are known once it is synced
+        self._sql: str | None = None
+        self._rows: list[Sequence[Any]] = []
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Tx:
+        if sql != self._sql:
+            self.flush()
+            self._sql = sql
+        self._rows.append(tuple(params))
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.flush()
+        super().executemany(sql, rows)
+
+    def flush(self) -> None:
+        """Send every pending statement."""
+        sql, rows = self._sql, self._rows
+        self._sql, self._rows = None, []
+        if rows:
+            self._send(sql or "", rows)
+
+    def _settle(self) -> None:
+        """Send what is pending, the last statement on its own (its result is the one read)."""
+        sql, rows = self._sql, self._rows
+        self._sql, self._rows = None, []
+        if rows:
+            self._send(sql or "", rows[:-1])
+            Tx.execute(self, sql or "", rows[-1])
+
+    def _send(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        if len(rows) > 1 and sql.lstrip()[:7].upper().startswith(_DML):
+            super().executemany(sql, rows)
+        else:
+            for params in rows:
+                Tx.execute(self, sql, params)
+
+    def all(self) -> list[dict]:
+        self._settle()
+        return super().all()
+
+    def one(self) -> dict | None:
+        self._settle()
+        return super().one()
+
+    @property
+    def rowcount(self) -> int:
+        self._settle()
+        if self._sync is not None:
+            self._sync()
+        return int(self._cur.rowcount)
+
 
 class Database:
     def __init__(self, settings: Settings, service: str):
@@ -120,17 +187,21 @@ class Database:
     @contextmanager
     def transaction(self, write: bool = True, batch: bool = False) -> Iterator[Tx]:
         """One transaction. SQLite takes its write lock up front only when ``write`` (readers never queue).
-        ``batch``: many statements in a row (a projection's fetched batch) — on PostgreSQL they go in
-        pipeline mode, so each costs no round trip of its own; a read waits for what came before it."""
+        ``batch``: many statements in a row (a projection's fetched batch) — a :class:`BatchTx`, sending runs of
+        the same statement together; on PostgreSQL in pipeline mode, so each costs no round trip of its own."""
         if self.postgres:
             with self._pool.connection() as pg:
-                with pg.pipeline() if batch else nullcontext(), pg.transaction(), pg.cursor() as cur:
-                    yield Tx(cur, True)
+                with pg.pipeline() if batch else nullcontext() as pipeline, pg.transaction(), pg.cursor() as cur:
+                    tx = BatchTx(cur, True, pipeline.sync) if pipeline else Tx(cur, True)
+                    yield tx
+                    tx.flush()
         else:
             conn = self._sqlite()
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Tx(conn.cursor(), False)
+                tx = BatchTx(conn.cursor(), False) if batch else Tx(conn.cursor(), False)
+                yield tx
+                tx.flush()
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -192,7 +263,8 @@ def eventsourcing_env(settings: Settings, service: str) -> dict[str, str]:
             "POSTGRES_USER": str(info.get("user", "postgres")),
             "POSTGRES_PASSWORD": str(info.get("password", "")),
             "POSTGRES_SCHEMA": schema_name(service),
-            "POSTGRES_POOL_SIZE": "8",
+            "POSTGRES_POOL_SIZE": "2",  # opened at start; grows to 2 + 8 under load (many processes share one server)
+            "POSTGRES_MAX_OVERFLOW": "8",
         }
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",

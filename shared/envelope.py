@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -27,8 +27,11 @@ def _header_value(value: str) -> str:
     return value if _PLAIN.fullmatch(value) else quote(value, safe=_SAFE)
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # what json.dumps builds
+
+
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,26 @@ class Envelope:
         attrs.pop("hash")
         return canonical_json(attrs)
 
+    def _link(self, prevhash: str) -> tuple[dict[str, Any], bytes]:
+        """The next link's attributes but the data (in header order, ``hash`` set) and its payload."""
+        attrs = self.attributes()
+        data = attrs.pop("data")
+        attrs["prevhash"] = prevhash
+        payload = canonical_json(data)
+        attrs["hash"] = hashlib.sha256(prevhash.encode() + _canonical_around(attrs, payload)).hexdigest()
+        attrs["data"] = data
+        return attrs, payload
+
     def chained(self, prevhash: str) -> Envelope:
         """This envelope as the next link after ``prevhash``."""
-        attrs = self.attributes()
-        attrs.pop("hash")
-        attrs["prevhash"] = prevhash
-        digest = hashlib.sha256(prevhash.encode() + canonical_json(attrs)).hexdigest()
-        return replace(self, prevhash=prevhash, hash=digest)
+        return _build(self._link(prevhash)[0])
+
+    def wire(self, prevhash: str) -> tuple[Envelope, bytes, dict[str, str]]:
+        """The next link after ``prevhash`` with its payload and headers, the data encoded once (the relay's hot
+        path): equal to ``chained(prevhash)`` and its ``payload()`` and ``headers()``."""
+        attrs, payload = self._link(prevhash)
+        env = _build(attrs)
+        return env, payload, env._headers({k: v for k, v in attrs.items() if k != "data"})
 
     def verify_link(self) -> bool:
         return self.chained(self.prevhash).hash == self.hash
@@ -86,7 +102,10 @@ class Envelope:
     def headers(self) -> dict[str, str]:
         attrs = self.attributes()
         attrs.pop("data")
-        headers = {f"ce-{k}": _header_value(str(v)) for k, v in attrs.items()}
+        return self._headers(attrs)
+
+    def _headers(self, attrs: dict[str, Any]) -> dict[str, str]:
+        headers = {f"ce-{k}": _header_value(v if type(v) is str else str(v)) for k, v in attrs.items()}
         headers["content-type"] = self.datacontenttype
         headers["Nats-Msg-Id"] = self.id
         return headers
@@ -96,11 +115,21 @@ class Envelope:
 
     @classmethod
     def from_message(cls, headers: dict[str, str] | None, payload: bytes) -> Envelope:
-        h = {k.lower(): v for k, v in (headers or {}).items()}
         try:
-            attrs: dict[str, Any] = {k[3:]: unquote(v) if "%" in v else v for k, v in h.items() if k.startswith("ce-")}
+            attrs: dict[str, Any] = {}
+            for key, value in (headers or {}).items():
+                name = _ATTRIBUTE_OF.get(key)
+                if name is None:  # not as the kernel writes it: CloudEvents header names are case-insensitive
+                    if key[:3].lower() != "ce-":
+                        continue
+                    name = key[3:].lower()
+                attrs[name] = unquote(value) if "%" in value else value
             attrs["sequence"] = int(attrs["sequence"])
-            return cls(data=json.loads(payload or b"{}"), **attrs)
+            if "data" in attrs:
+                raise TypeError("data is not an attribute")
+            text = payload.decode() if isinstance(payload, (bytes, bytearray)) else payload
+            attrs["data"] = _decode_json(text or "{}")
+            return _build(attrs)
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a cxzy CloudEvent: {exc}") from exc
 
@@ -126,3 +155,33 @@ class Envelope:
 
 _FIELDS = fields(Envelope)
 EXTENSIONS = ("recordedtime", "deprecated", "deprecationfrom", "deprecationsunset", "deprecationmigration")
+_NAMES = frozenset(f.name for f in _FIELDS)
+_REQUIRED = frozenset(f.name for f in _FIELDS if f.default is MISSING and f.default_factory is MISSING)
+_ATTRIBUTE_OF = {f"ce-{name}": name for name in _NAMES}
+_DEFAULTS = {f.name: f.default for f in _FIELDS if f.default is not MISSING}
+_decode_json = json.JSONDecoder().decode
+
+
+def _build(attrs: dict[str, Any]) -> Envelope:
+    """``Envelope(**attrs)`` without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field,
+    the biggest cost of decoding a message): the same checks, the same object."""
+    if not attrs.keys() <= _NAMES:
+        raise TypeError(f"unexpected attributes {sorted(attrs.keys() - _NAMES)}")
+    if not _REQUIRED <= attrs.keys():
+        raise TypeError(f"missing attributes {sorted(_REQUIRED - attrs.keys())}")
+    env = object.__new__(Envelope)
+    env.__dict__.update(_DEFAULTS)
+    env.__dict__.update(attrs)
+    if "data" not in attrs:
+        env.__dict__["data"] = {}
+    return env
+
+
+def _canonical_around(attrs: dict[str, Any], payload: bytes) -> bytes:
+    """``canonical_json`` of ``attrs`` but ``hash``, plus ``data`` whose canonical bytes are ``payload``: the data
+    spliced in at its sorted place, so it is encoded once (equal bytes, checked in tests/kernel)."""
+    before = {k: v for k, v in attrs.items() if k < "data" and k != "hash"}
+    after = {k: v for k, v in attrs.items() if k > "data" and k != "hash"}
+    head = canonical_json(before)[:-1] + b"," if before else b"{"
+    tail = b"," + canonical_json(after)[1:] if after else b"}"
+    return head + b'"data":' + payload + tail

@@ -3,9 +3,12 @@
 A :class:`Projection` names the stream it reads, its tables and a handler per event name.
 The :class:`ProjectionRunner` feeds it through a durable pull consumer: a fetched batch is
 applied sequentially in one transaction together with the checkpoint (the stream sequence),
-then acked. An event whose handler keeps failing is retried in place (order is kept: later events
+then acked by acking its last message (``AckPolicy.ALL``); the next batch is fetched while one is
+applied. An event whose handler keeps failing is retried in place (order is kept: later events
 wait), then parked in ``cxzy_parked`` where an operator sees it. At start the consumer is
-(re)created from checkpoint + 1, so the checkpoint in the view store is the only truth.
+(re)created from checkpoint + 1, so the checkpoint in the view store is the only truth. A runner
+far behind (a rebuild) first catches up through a push consumer of its own, in big batches,
+each in one transaction with the checkpoint as well, and acked by its last message only.
 """
 
 from __future__ import annotations
@@ -64,6 +67,34 @@ class Projection:
             tx.execute(f"DELETE FROM {table}")
 
 
+CATCH_UP_BATCH = 2000
+"""The largest fetch of a projection that is behind (a rebuild from sequence 1): each full fetch doubles the
+next one up to this, a partial one goes back to ``projection_batch``. Memory stays bounded by a few of them
+(the batch being applied, the one read ahead)."""
+
+
+CATCH_UP_LAG = 2 * CATCH_UP_BATCH
+"""Events behind the stream's end at start that make a runner catch up first (a rebuild, a long outage): with a
+push consumer of its own, ``AckPolicy.ALL`` — no fetch per batch, no ack per message, only the last of each
+applied batch — at most two batches unacked, so memory stays flat. Creating that consumer and binding the
+durable one again afterwards costs a few round trips: worth it from a couple of batches on."""
+
+
+def stream_sequence(msg: Any) -> int:
+    """``msg.metadata.sequence.stream`` without building the rest of the metadata (a timestamp, a dataclass per
+    message): the stream sequence is a token of the ack subject (``$JS.ACK.<stream>.<consumer>.<delivered>.<seq>…``,
+    with a domain and an account hash after ``$JS.ACK`` in the newer form)."""
+    tokens = (msg.reply or "").split(".")
+    if len(tokens) == 9 and tokens[0] == "$JS" and tokens[1] == "ACK":
+        return int(tokens[5])
+    return msg.metadata.sequence.stream
+
+
+def next_fetch_size(size: int, fetched: int, base: int) -> int:
+    """How many messages to ask for next, after ``fetched`` of ``size`` came."""
+    return min(size * 2, max(base, CATCH_UP_BATCH)) if fetched >= size else base
+
+
 class ProjectionRunner:
     def __init__(self, projection: Projection, db: Database, js, settings: Settings, service: str):
         self.projection = projection
@@ -73,6 +104,7 @@ class ProjectionRunner:
         self.durable = f"{service}__{projection.name}"
         self.stream = stream_name(projection.source)
         self.fault: Callable[[Envelope], None] | None = None  # fault injection for tests
+        self.catch_up_lag = CATCH_UP_LAG
         if projection.ddl:
             db.script(projection.ddl)  # the one place a projection's tables are created
 
@@ -88,11 +120,12 @@ class ProjectionRunner:
         config = api.ConsumerConfig(
             durable_name=self.durable,
             filter_subject=self.projection.filter_subject(),
-            ack_policy=api.AckPolicy.EXPLICIT,
+            # acking a batch's last message acks the batch: applied in order, it is all applied (or parked)
+            ack_policy=api.AckPolicy.ALL,
             deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
             opt_start_seq=start,
             ack_wait=60,
-            max_ack_pending=self.settings.projection_batch * 2,
+            max_ack_pending=max(self.settings.projection_batch, CATCH_UP_BATCH) * 3,  # one applied, one read ahead
         )
         return await self.js.pull_subscribe(
             self.projection.filter_subject(), durable=self.durable, stream=self.stream, config=config
@@ -119,7 +152,7 @@ class ProjectionRunner:
         batch: list[tuple[int, Envelope]] = []
         undecodable: dict[int, str] = {}
         for msg in msgs:
-            seq = msg.metadata.sequence.stream
+            seq = stream_sequence(msg)
             try:
                 batch.append((seq, Envelope.from_message(msg.headers, msg.data)))
             except ValueError as exc:
@@ -129,13 +162,12 @@ class ProjectionRunner:
         try:
             if batch:
                 await asyncio.to_thread(self._apply_batch, batch)
-                for msg in msgs:
-                    await msg.ack()
+                await msgs[-1].ack()  # AckPolicy.ALL: acks the whole batch
                 return
         except Exception:  # noqa: BLE001 — fall back to one by one to find the culprit
             pass
         for msg in msgs:
-            seq = msg.metadata.sequence.stream
+            seq = stream_sequence(msg)
             if seq in undecodable:
                 await asyncio.to_thread(self._park, seq, msg.subject, None, undecodable[seq])
                 await msg.ack()
@@ -164,6 +196,55 @@ class ProjectionRunner:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5)
 
+    async def catch_up(self, stop: asyncio.Event) -> bool:
+        """If far behind, apply everything there is now (then the durable consumer is bound again, from the new
+        checkpoint); False if not behind enough to bother."""
+        start = await asyncio.to_thread(self.checkpoint) + 1
+        try:
+            end = (await self.js.stream_info(self.stream)).state.last_seq
+        except NotFoundError:
+            return False  # no stream yet: binding the durable consumer says so
+        if end - start < self.catch_up_lag:
+            return False
+        arrived: list = []
+        batch_ready = asyncio.Event()
+
+        async def receive(msg) -> None:
+            arrived.append(msg)
+            if len(arrived) >= CATCH_UP_BATCH:
+                batch_ready.set()
+
+        config = api.ConsumerConfig(
+            ack_policy=api.AckPolicy.ALL,
+            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=start,
+            ack_wait=60,
+            max_ack_pending=CATCH_UP_BATCH * 2,  # one batch applied while the next arrives
+            inactive_threshold=30,
+        )
+        sub = await self.js.subscribe(
+            self.projection.filter_subject(), stream=self.stream, cb=receive, manual_ack=True, config=config
+        )
+        log("projection").info("catching up", projection=self.durable, start=start, end=end)
+        try:
+            while not stop.is_set():
+                try:
+                    await asyncio.wait_for(batch_ready.wait(), timeout=0.2)
+                except TimeoutError:
+                    pass
+                batch_ready.clear()
+                msgs = arrived[:]
+                del arrived[:]
+                if msgs:
+                    await self._process(msgs)
+                    if msgs[-1].metadata.num_pending == 0:  # nothing after it when it came: caught up
+                        break
+                elif (await sub.consumer_info()).num_pending == 0:  # its filter leaves nothing more
+                    break
+        finally:
+            await sub.unsubscribe()
+        return True
+
     async def open(self) -> None:
         """Bind the durable consumer (from checkpoint + 1) before the run loop starts."""
         self._sub = await self._subscribe()
@@ -174,6 +255,9 @@ class ProjectionRunner:
         backoff = 0.2
         while not stop.is_set():
             try:
+                if await self.catch_up(stop) and getattr(self, "_sub", None) is not None:
+                    await self._sub.unsubscribe()  # bound before catching up: bind again from the checkpoint
+                    self._sub = None
                 if getattr(self, "_sub", None) is None:
                     await self.open()
                 sub, self._sub = self._sub, None
@@ -182,12 +266,15 @@ class ProjectionRunner:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5)
                 continue
+            ahead: asyncio.Future | None = None  # the next fetch, read while a batch is applied
             try:
+                base = size = self.settings.projection_batch
                 while not stop.is_set():
-                    try:
-                        msgs = await sub.fetch(self.settings.projection_batch, timeout=0.5)
-                    except TimeoutError:
+                    msgs, ahead = await (ahead or self._fetch(sub, size)), None
+                    if not msgs:
                         continue
+                    size = next_fetch_size(size, len(msgs), base)
+                    ahead = asyncio.ensure_future(self._fetch(sub, size))
                     await self._process(msgs)
                     backoff = 0.2
             except Exception as exc:  # noqa: BLE001 — the checkpoint is the truth: rebind from it
@@ -195,10 +282,20 @@ class ProjectionRunner:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5)
             finally:
+                if ahead is not None:  # what it read is never applied: the next bind starts from the checkpoint
+                    ahead.cancel()
+                    await asyncio.gather(ahead, return_exceptions=True)
                 try:
                     await sub.unsubscribe()
                 except Exception:  # noqa: BLE001
                     pass
+
+    @staticmethod
+    async def _fetch(sub, size: int) -> list:
+        try:
+            return await sub.fetch(size, timeout=0.5)
+        except TimeoutError:
+            return []
 
     def reset(self) -> None:
         """Forget the view and its checkpoint: the next start rebuilds from sequence 1 (replay)."""

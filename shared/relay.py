@@ -80,25 +80,45 @@ class OutboxRelay:
         ]
 
     async def relay_once(self) -> int:
-        """One round; returns how many notifications it moved past (published or internal)."""
+        """One round: everything pending, batch after batch; returns how many notifications it moved past
+        (published or internal). Each batch's checkpoint moves only after all its acks; the next batch is
+        read from the store meanwhile (a full batch says more may be waiting)."""
         position, last_hash = await asyncio.to_thread(self.checkpoint)
-        pending = await asyncio.to_thread(self._pending, position)
-        if not pending:
-            return 0
+        batch = await asyncio.to_thread(self._pending, position)
+        moved = 0
+        while batch:
+            upto = batch[-1][0]
+            following = (
+                asyncio.ensure_future(asyncio.to_thread(self._pending, upto))
+                if len(batch) >= self.settings.relay_batch
+                else None
+            )
+            try:
+                last_hash = await self._publish(batch, last_hash)
+                if self.crash_after_publish:
+                    self.crash_after_publish()
+                await asyncio.to_thread(self._save, upto, last_hash)
+            except BaseException:
+                if following is not None:
+                    following.cancel()
+                    await asyncio.gather(following, return_exceptions=True)
+                raise
+            moved += len(batch)
+            batch = await following if following is not None else []
+        return moved
+
+    async def _publish(self, batch: list[tuple[int, list[tuple[str, Envelope]]]], last_hash: str) -> str:
+        """Publish a batch's messages chained after ``last_hash`` and wait for every ack; returns the new last hash."""
         futures = []
-        for _, messages in pending:
+        for _, messages in batch:
             for subj, env in messages:
-                env = env.chained(last_hash)
+                env, payload, headers = env.wire(last_hash)
                 last_hash = env.hash
-                futures.append(await self.js.publish_async(subj, env.payload(), headers=env.headers()))
+                futures.append(await self.js.publish_async(subj, payload, headers=headers))
         if futures:
             await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
-        if self.crash_after_publish:
-            self.crash_after_publish()
-        await asyncio.to_thread(self._save, pending[-1][0], last_hash)
-        if futures:
             log("relay").debug("published", service=self.service, count=len(futures))
-        return len(pending)
+        return last_hash
 
     async def run(self, stop: asyncio.Event) -> None:
         self._loop = asyncio.get_running_loop()

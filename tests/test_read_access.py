@@ -146,6 +146,11 @@ def any_reader(who: str):
     return REFUSED if who == DOWNSTREAM else FULL
 
 
+def herself(who: str):
+    """What is open for M8 to rate: M8's own list."""
+    return FULL if who == MEMBER else REFUSED
+
+
 def everyone(who: str):
     return FULL
 
@@ -203,6 +208,12 @@ def matrix(ids: dict) -> dict:
         "/api/pledges/pledges/{pledge_id}": (f"/api/pledges/pledges/{ids['pledge']}", {}, org_record, status_only),
         "/api/pledges/orgs/{org_id}/ledger": ("/api/pledges/orgs/BANK1/ledger", {}, org_result, ledger_eval),
         "/api/pledges/ledger": ("/api/pledges/ledger", {"scope": None}, scope_report, ledger_eval),
+        "/api/pledges/pledges/{pledge_id}/progress": (
+            f"/api/pledges/pledges/{ids['pledge']}/progress",
+            {},
+            org_record,
+            status_only,
+        ),
         "/api/pledges/reports/fulfilment": (
             "/api/pledges/reports/fulfilment",
             {"scope": None, "year": YEAR},
@@ -257,6 +268,12 @@ def matrix(ids: dict) -> dict:
         ),
         "/api/evaluations/orgs/{org_id}/windows": ("/api/evaluations/orgs/BANK1/windows", {}, org_record, status_only),
         "/api/evaluations/events": ("/api/evaluations/events", {"scope": None}, feed, None),
+        "/api/evaluations/members/{member_id}/to-rate": (
+            "/api/evaluations/members/M8/to-rate",
+            {},
+            herself,
+            status_only,
+        ),
         "/api/evaluations/notices": ("/api/evaluations/notices", {}, own_notices, status_only),
         # grading ----------------------------------------------------------------------------------
         "/api/grading/cycles/{cycle_id}": (
@@ -713,8 +730,8 @@ async def test_g2_ungraded_lists_the_base_orgs_a_cycle_covers_not_the_committees
 
 
 async def test_a5_the_publicity_page_and_the_api_name_a_member_by_what_the_directory_has(world):
-    """Members have no name in the directory yet: the nominee is shown as 党员 <id>（<org name>）."""
-    label = "党员 M8（银行桥西支行党支部）"
+    """A member nominee is named by the directory's people book and her org: <姓名>（<org name>）."""
+    label = "黄勇（银行桥西支行党支部）"
     at(world.stack, PUBLICITY)
     page = await world.stack.http.get(f"/awards/campaigns/{world.ids['campaign']}/publicity")
     assert page.status_code == 200 and label in page.text

@@ -4,6 +4,7 @@ facts projected from other services (A4) and the aggregates, then record events 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -21,6 +22,7 @@ from shared.auth import (
     sees_private,
     sees_subtree,
 )
+from shared.directory.people import PeopleBook
 from shared.directory.replica import OrgRecord
 from shared.errors import broken_rule, invalid, not_found
 from shared.scope import Scope, parse_scope
@@ -128,10 +130,18 @@ class AwardsApp(ServiceApplication):
         return who.role != "downstream" and who.sees(position)
 
     def nominee_name(self, nominee_type: str, nominee_id: str, org_id: str) -> str:
-        """How a nominee is named to people (A5): an org by its name; a member — until the directory holds
-        members' names — by id and org."""
+        """How a nominee is named to people (A5): an org by its name; a member by the name the directory's people
+        book holds, and her org (by id and org when the name was erased)."""
         org_name = self._org(org_id).name
-        return org_name if nominee_type == "org" else f"党员 {nominee_id}（{org_name}）"
+        if nominee_type == "org":
+            return org_name
+        name = self.people.name(nominee_id)
+        return f"{name}（{org_name}）" if name else f"党员 {nominee_id}（{org_name}）"
+
+    @functools.cached_property
+    def people(self) -> PeopleBook:
+        """Members' names, in the directory's store (never in an event)."""
+        return PeopleBook(self.settings)
 
     def _require_decider(self, actor: Identity) -> None:
         if actor.role not in DECIDERS:
