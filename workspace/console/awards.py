@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from services.awards.domain import KINDS, STATES
+
 from ..web import Api, ApiAs, Form, Person, Refused, names_of, org_name, redirect, render
 from .grading import issuers
 
@@ -21,16 +23,6 @@ PHASES = {
     "publicity": "公示中",
     "awaiting_grant": "待表彰",
     "granted": "已表彰",
-}
-KINDS = {"qiyi": "七一表彰", "regular": "定期表彰", "adhoc": "临时表彰"}
-STATES = {
-    "pending": "推荐中",
-    "held": "暂缓",
-    "rejected": "未通过",
-    "shortlisted": "拟表彰（公示）",
-    "withdrawn": "已撤回",
-    "granted": "已表彰",
-    "revoked": "已撤销",
 }
 TITLES = ("先进基层党组织", "优秀共产党员", "优秀党务工作者")
 SUBJECTS = {"先进基层党组织": "org", "优秀共产党员": "member", "优秀党务工作者": "member"}
