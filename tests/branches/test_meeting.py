@@ -5,6 +5,8 @@ write model (a member reads her own, a fellow member none, a superior all) and n
 
 from __future__ import annotations
 
+from shared.audit import verify_stream
+
 from ..evaluations.conftest import stream_events
 from ..stack import Stack
 
@@ -68,5 +70,10 @@ async def test_b3_b4_the_special_organisational_life_meeting(tmp_path, store):
         for words in ("联系群众不够经常", "肯定成绩", "群众反映走访次数偏少"):
             assert words.encode() not in everything  # no one's words on the bus
         assert "每月走访联系户两次".encode() in everything  # the measures are published (they may become pledges)
+
+        # the audit tooling covers the fifth stream as any other: a signed checkpoint, the chain and the tree verify
+        assert await stack["branches"].auditor.maybe_checkpoint(force=True) is not None
+        verdict = await verify_stream(stack.settings, "branches")
+        assert verdict["ok"] is True and verdict["checked"] == len(events), verdict
     finally:
         await stack.stop()
