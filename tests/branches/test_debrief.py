@@ -23,6 +23,7 @@ async def test_b6_a_debrief_carries_the_grades_it_answers_for_and_its_evaluation
         cid = (await c.deploy(2026, "2026.1"))["cycle_id"]
         for org, share in (("VIL1", 0.95), ("VIL3", 0.7)):
             await feed.completed(org, 2026, 80)
+            await stack.settle()  # grading has read the E8 result
             await c.assess(cid, org, share)
             await c.determine(cid, org)
         await stack.settle()

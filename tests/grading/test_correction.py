@@ -27,6 +27,7 @@ async def test_a_wrong_grade_is_corrected_with_a_reason_and_the_original_stays(g
     cid = cycle["cycle_id"]
     for org, share in (("VIL1", 0.95), ("VIL3", 0.7), ("VIL4", 0.7)):
         await feed.completed(org, 2025, 80)
+        await gastack.settle()  # grading has read the E8 result
         await c.assess(cid, org, share)
     first = await c.determine(cid, "VIL1")
     assert first["grade"] == "先进"
@@ -65,6 +66,7 @@ async def test_no_correction_once_the_rectification_is_planned(gastack):
     c, feed = Client(gastack), EvaluationsFeed(gastack)
     cid = (await c.deploy(2025, "2025.1"))["cycle_id"]
     await feed.completed("VIL4", 2025, 80)
+    await gastack.settle()
     await c.assess(cid, "VIL4", 0.7)
     await c.determine(cid, "VIL4")
     await c.post(

@@ -35,6 +35,7 @@ async def determined_vil1(stack) -> dict:
     c = Client(stack)
     cycle = await c.deploy(2025, "2025.1")
     await EvaluationsFeed(stack).completed("VIL1", 2025, 80)  # 党员群众评议 (E8) first
+    await stack.settle()  # grading has read it
     await c.assess(cycle["cycle_id"], "VIL1", 0.95)
     result = await c.determine(cycle["cycle_id"], "VIL1")
     await stack.settle()
